@@ -1,0 +1,9 @@
+"""Pagination with a bounded page size for every list endpoint."""
+
+from rest_framework.pagination import PageNumberPagination
+
+
+class BoundedPagination(PageNumberPagination):
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 1000

@@ -1,0 +1,50 @@
+"""Shared abstract bases and the city's own settings, kept as data."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class SiteProfile(models.Model):
+    """The deploying city: name, department, branding. One row; nothing city-specific lives in code."""
+
+    city_name = models.CharField(_("city name"), max_length=200, default="Example City")
+    department_name = models.CharField(_("responsible department"), max_length=300, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_address = models.TextField(_("postal address"), blank=True)
+    accessibility_contact_email = models.EmailField(_("accessibility feedback e-mail"), blank=True)
+    primary_colour = models.CharField(
+        _("primary colour"), max_length=7, default="#1f4e79", help_text=_("Hex colour, e.g. #1f4e79.")
+    )
+    default_language = models.CharField(_("default language"), max_length=10, default="de")
+    is_illustrative = models.BooleanField(
+        _("illustrative data"),
+        default=False,
+        help_text=_("Shows a banner on every page saying that the data are illustrative, not official statistics."),
+    )
+    imprint = models.TextField(_("imprint"), blank=True)
+
+    class Meta:
+        verbose_name = _("site profile")
+        verbose_name_plural = _("site profile")
+
+    def __str__(self) -> str:
+        return self.city_name
+
+    def clean(self) -> None:
+        colour = self.primary_colour
+        if not (len(colour) == 7 and colour.startswith("#") and all(c in "0123456789abcdefABCDEF" for c in colour[1:])):
+            raise ValidationError({"primary_colour": _("Enter a colour as #RRGGBB.")})
+
+    @classmethod
+    def current(cls) -> "SiteProfile":
+        profile = cls.objects.order_by("pk").first()
+        return profile if profile is not None else cls()
