@@ -1,6 +1,6 @@
 """Translatable content fields (one column per language in MODELTRANSLATION_LANGUAGES)."""
 
-from modeltranslation.translator import TranslationOptions, register
+from modeltranslation.translator import TranslationOptions, register, translator
 
 from . import models
 
@@ -53,3 +53,11 @@ class TargetTranslation(TranslationOptions):
 @register(models.Measure)
 class MeasureTranslation(TranslationOptions):
     fields = ("title", "description")
+
+
+# The history library copies a model's fields when the class is created, before the
+# translated columns exist; register the historical models too so revisions keep every language.
+for _model in (models.Edition, models.AreaOfAction, models.SubGoal, models.IndicatorVersion, models.Target,
+               models.Measure):
+    translator.register(_model.history.model, type(f"Historical{_model.__name__}Translation", (TranslationOptions,),
+                                                  {"fields": tuple(translator.get_options_for_model(_model).fields)}))
