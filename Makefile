@@ -31,7 +31,7 @@ test: install
 	$(BIN)/pytest
 
 bench: install
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH)
 
 lint: install
 	$(BIN)/ruff check teilhabe tests bench

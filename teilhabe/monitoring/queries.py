@@ -57,3 +57,19 @@ def get_indicator_version(code: str, edition: Edition | None = None) -> Indicato
     edition = edition or get_current_edition()
     version = versions.filter(edition=edition).first() if edition else None
     return version or get_object_or_404(versions.order_by("-edition__adopted_on", "-pk")[:1])
+
+
+def list_assessments(*, edition: Edition, indicator=None, geography_code: str | None = None) -> QuerySet:
+    """Stored assessments (see models.Assessment), optionally for one indicator and/or one geography.
+
+    Each row holds status, score, progress value, needed change per year, whether it is uncertain, its
+    components (dict) and the explanation in German and English (`explanation_de`, `explanation_en`).
+    """
+    from .models import Assessment
+
+    rows = Assessment.objects.filter(edition=edition).select_related("indicator", "geography")
+    if indicator is not None:
+        rows = rows.filter(indicator=indicator)
+    if geography_code is not None:
+        rows = rows.filter(geography__code=geography_code)
+    return rows.order_by("indicator__code", "series_kind", "breakdown_key", "geography__code")

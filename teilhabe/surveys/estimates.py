@@ -138,7 +138,7 @@ def _as_outcomes(is_success: ArrayLike) -> np.ndarray:
     bad = ~np.isin(as_float, (0.0, 1.0))
     if np.any(bad):
         position = int(np.flatnonzero(bad)[0])
-        raise ValueError(f"outcomes must be 0/1 or booleans; respondent {position} has {array[position]!r}")
+        raise ValueError(f"outcomes must be 0/1 or booleans; respondent {position} has {array[position].item()!r}")
     return as_float
 
 
