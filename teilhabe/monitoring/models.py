@@ -371,6 +371,10 @@ class Observation(TimeStampedModel):
     value = models.FloatField(_("value"))
     numerator = models.FloatField(_("numerator"), null=True, blank=True)
     denominator = models.FloatField(_("denominator"), null=True, blank=True)
+    progress_value = models.FloatField(
+        _("value for assessment"), null=True, blank=True,
+        help_text=_("A transformed value used only for the progress assessment (Open SDG 'Progress' column)."),
+    )
     standard_error = models.FloatField(_("standard error"), null=True, blank=True)
     sample_size = models.PositiveIntegerField(_("sample size"), null=True, blank=True)
     is_provisional = models.BooleanField(_("provisional"), default=False)

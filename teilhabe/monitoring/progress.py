@@ -132,8 +132,15 @@ UN_CHART_THRESHOLDS = Thresholds(high=0.95, medium=0.5, low=-0.1)
 # target year; a miss under 5 % is sun, 5-20 % sun and cloud (see _assess_weather).
 WEATHER_THRESHOLDS = Thresholds(high=0.95, medium=0.80, low=0.0)
 
+# Profiles built on compound annual growth rates (they need values of one sign).
+GROWTH_PROFILES = frozenset({Profile.OPENSDG, Profile.UN_PROGRESS_CHART})
+
 # Indicator status from the mean score (Open SDG).
-INDICATOR_SCORE_BANDS = ((2.5, Status.SUBSTANTIAL_PROGRESS), (0.0, Status.MODERATE_PROGRESS), (-2.5, Status.LIMITED_PROGRESS))
+INDICATOR_SCORE_BANDS = (
+    (2.5, Status.SUBSTANTIAL_PROGRESS),
+    (0.0, Status.MODERATE_PROGRESS),
+    (-2.5, Status.LIMITED_PROGRESS),
+)
 
 # Short display labels for badges; the Django layer wraps them in gettext.
 STATUS_LABELS: dict[str, dict[Status, str]] = {
@@ -196,8 +203,18 @@ UN_CHART_LABELS: dict[str, dict[Status, str]] = {
 }
 
 WEATHER_LABELS: dict[str, dict[Weather, str]] = {
-    "en": {Weather.SUN: "sun", Weather.SUN_CLOUD: "sun and cloud", Weather.CLOUD: "cloud", Weather.THUNDERSTORM: "thunderstorm"},
-    "de": {Weather.SUN: "Sonne", Weather.SUN_CLOUD: "leicht bewölkt", Weather.CLOUD: "bewölkt", Weather.THUNDERSTORM: "Gewitter"},
+    "en": {
+        Weather.SUN: "sun",
+        Weather.SUN_CLOUD: "sun and cloud",
+        Weather.CLOUD: "cloud",
+        Weather.THUNDERSTORM: "thunderstorm",
+    },
+    "de": {
+        Weather.SUN: "Sonne",
+        Weather.SUN_CLOUD: "leicht bewölkt",
+        Weather.CLOUD: "bewölkt",
+        Weather.THUNDERSTORM: "Gewitter",
+    },
 }
 
 # German weather symbol -> status code (and back, for display).
@@ -250,7 +267,7 @@ class Assessment:
     status: Status
     score: float | None
     progress_value: float | None
-    base_year: int | None
+    base_year: int
     base_value: float | None
     current_year: int | None
     current_value: float | None
@@ -426,7 +443,11 @@ def _assess_growth(frame: _Frame, *, un_chart: bool = False) -> _Outcome:
 
     if options.target is None:
         if un_chart:
-            return _Outcome(status=Status.NOT_AVAILABLE, reason=Reason.TARGET_REQUIRED, warnings=("the UN progress chart needs a target",))
+            return _Outcome(
+                status=Status.NOT_AVAILABLE,
+                reason=Reason.TARGET_REQUIRED,
+                warnings=("the UN progress chart needs a target",),
+            )
         coefficient = limit_coefficient(b, options.limit)
         thresholds = (options.thresholds or ThresholdOverrides()).apply(NO_TARGET_THRESHOLDS).scaled(coefficient)
         p = s * d * growth
@@ -453,7 +474,11 @@ def _assess_growth(frame: _Frame, *, un_chart: bool = False) -> _Outcome:
     if growth_target * b < 0 or m <= 0:
         if achieved:
             return _Outcome(status=Status.TARGET_ACHIEVED, score=5.0, thresholds=thresholds, **common)
-        why = "the target and the base value have opposite signs" if m > 0 else "the target year is not after the base year"
+        why = (
+            "the target and the base value have opposite signs"
+            if m > 0
+            else "the target year is not after the base year"
+        )
         return _Outcome(status=Status.NOT_AVAILABLE, reason=Reason.TARGET_NOT_USABLE, warnings=(why,), **common)
     required = compound_annual_growth(growth_target, b, options.target_year, frame.base.year)
     if required == 0:
@@ -477,9 +502,25 @@ def _assess_growth(frame: _Frame, *, un_chart: bool = False) -> _Outcome:
         gradient = (dp_db, dp_dc)
     if achieved:
         # Open SDG still reports P for an achieved target; status and score do not use it.
-        return _Outcome(status=Status.TARGET_ACHIEVED, score=5.0, progress_value=p, thresholds=thresholds, gradient=gradient, start=frame.base, **common)
+        return _Outcome(
+            status=Status.TARGET_ACHIEVED,
+            score=5.0,
+            progress_value=p,
+            thresholds=thresholds,
+            gradient=gradient,
+            start=frame.base,
+            **common,
+        )
     score = _score_band_aligned(p, thresholds) if un_chart else _score_with_target(p)
-    return _Outcome(status=_band(p, thresholds), score=score, progress_value=p, thresholds=thresholds, gradient=gradient, start=frame.base, **common)
+    return _Outcome(
+        status=_band(p, thresholds),
+        score=score,
+        progress_value=p,
+        thresholds=thresholds,
+        gradient=gradient,
+        start=frame.base,
+        **common,
+    )
 
 
 def _assess_linear(frame: _Frame, *, attainment: bool = False) -> _Outcome:
@@ -499,7 +540,11 @@ def _assess_linear(frame: _Frame, *, attainment: bool = False) -> _Outcome:
 
     if options.target is None:
         if attainment:
-            return _Outcome(status=Status.NOT_AVAILABLE, reason=Reason.TARGET_REQUIRED, warnings=("target attainment needs a target",))
+            return _Outcome(
+                status=Status.NOT_AVAILABLE,
+                reason=Reason.TARGET_REQUIRED,
+                warnings=("target attainment needs a target",),
+            )
         if b == 0:
             return _Outcome(
                 status=Status.NOT_AVAILABLE,
@@ -555,7 +600,16 @@ def _assess_linear(frame: _Frame, *, attainment: bool = False) -> _Outcome:
     p = d * slope / abs(needed)
     gradient = (d * (-abs(needed) / n + slope * math.copysign(1.0, needed) / m) / needed**2, d / (n * abs(needed)))
     if achieved:
-        return _Outcome(status=Status.TARGET_ACHIEVED, score=5.0, progress_value=p, thresholds=thresholds, gradient=gradient, start=frame.base, **common, **extras)
+        return _Outcome(
+            status=Status.TARGET_ACHIEVED,
+            score=5.0,
+            progress_value=p,
+            thresholds=thresholds,
+            gradient=gradient,
+            start=frame.base,
+            **common,
+            **extras,
+        )
     return _Outcome(
         status=_band(p, thresholds),
         score=_score_with_target(p),
@@ -577,21 +631,32 @@ def _assess_weather(frame: _Frame) -> _Outcome:
     """
     options, d = frame.options, frame.direction
     if options.target is None:
-        return _Outcome(status=Status.NOT_AVAILABLE, reason=Reason.TARGET_REQUIRED, warnings=("the weather profile needs a target",))
-    c, target = frame.current.value, options.target
-    window = [p for p in frame.observed if frame.current.year - WEATHER_TREND_YEARS <= p.year < frame.current.year]
-    if not window:
         return _Outcome(
-            status=Status.NOT_AVAILABLE,
-            reason=Reason.TOO_FEW_YEARS,
-            warnings=(f"no value in the {WEATHER_TREND_YEARS} years before the current year",),
+            status=Status.NOT_AVAILABLE, reason=Reason.TARGET_REQUIRED, warnings=("the weather profile needs a target",)
         )
-    start = window[0]
+    c, target = frame.current.value, options.target
+    earlier = [p for p in frame.observed if p.year < frame.current.year]
+    window = [p for p in earlier if p.year >= frame.current.year - WEATHER_TREND_YEARS]
+    warnings: tuple[str, ...] = ()
+    if window:
+        start = window[0]
+    else:
+        # Sparse surveys: the trend runs from the latest earlier value instead.
+        start = earlier[-1]
+        warnings = (
+            f"no value in the {WEATHER_TREND_YEARS} years before {frame.current.year}; trend taken from {start.year}",
+        )
     k = frame.current.year - start.year
     slope = (c - start.value) / k
     h = max(_years_left(frame), 0)
     projected = c + slope * h if h > 0 else None
-    common = {"annual_change": slope, "projected_value": projected, "trend_start_year": start.year, "thresholds": WEATHER_THRESHOLDS}
+    common = {
+        "annual_change": slope,
+        "projected_value": projected,
+        "trend_start_year": start.year,
+        "thresholds": WEATHER_THRESHOLDS,
+        "warnings": warnings,
+    }
     if _is_achieved(c, target, d):
         return _Outcome(status=Status.TARGET_ACHIEVED, score=5.0, weather=Weather.SUN, start=start, **common)
     # remaining = d * (target - c) > 0 here, and P = d*slope*h / remaining = slope*h / (target - c).
@@ -641,14 +706,17 @@ def assess_series(points: Sequence[Point], options: SeriesOptions | None = None)
     options = options or SeriesOptions()
     direction = 1 if Direction(options.direction) is Direction.POSITIVE else -1
     profile = Profile(options.profile)
-    observed = tuple(sorted((p for p in points if p.value is not None and math.isfinite(p.value)), key=lambda p: p.year))
+    observed = tuple(
+        sorted((p for p in points if p.value is not None and math.isfinite(p.value)), key=lambda p: p.year)
+    )
     years = [p.year for p in observed]
     base = next((p for p in observed if p.year >= options.base_year), None)
     current = observed[-1] if observed else None
     sign = (-1 if base.value < 0 else 1) if base is not None else None
     known = {
         "profile": profile,
-        "base_year": base.year if base else None,
+        # Without a usable base value the configured base year is reported (as Open SDG does).
+        "base_year": base.year if base else options.base_year,
         "base_value": base.value if base else None,
         "current_year": current.year if current else None,
         "current_value": current.value if current else None,
@@ -662,7 +730,9 @@ def assess_series(points: Sequence[Point], options: SeriesOptions | None = None)
 
     def unavailable(reason: Reason, warning: str, **extra: object) -> Assessment:
         fields = {**known, **extra}
-        return Assessment(status=Status.NOT_AVAILABLE, score=None, progress_value=None, reason=reason, warnings=(warning,), **fields)
+        return Assessment(
+            status=Status.NOT_AVAILABLE, score=None, progress_value=None, reason=reason, warnings=(warning,), **fields
+        )
 
     if len(set(years)) != len(years):
         return unavailable(Reason.DUPLICATE_YEARS, "a year occurs more than once")
@@ -682,10 +752,14 @@ def assess_series(points: Sequence[Point], options: SeriesOptions | None = None)
     if base is None or current is None or sign is None:
         return unavailable(Reason.NO_BASE_YEAR, f"no value in or after the base year {options.base_year}")
     growth_base = ZERO_REPLACEMENT if base.value == 0 else base.value
-    if growth_base * current.value < 0:
+    # Growth rates need base and current on the same side of zero; linear paces do not,
+    # which is why gaps that cross zero use the linear profiles.
+    if profile in GROWTH_PROFILES and growth_base * current.value < 0:
         return unavailable(Reason.OPPOSITE_SIGNS, "base and current value have opposite signs")
     if base.year >= current.year:
-        return unavailable(Reason.BASE_NOT_BEFORE_CURRENT, f"the base year {base.year} is not before the current year {current.year}")
+        return unavailable(
+            Reason.BASE_NOT_BEFORE_CURRENT, f"the base year {base.year} is not before the current year {current.year}"
+        )
 
     frame = _Frame(options, direction, observed, base, current, sign, growth_base)
     outcome = _PROFILES[profile](frame)
@@ -699,7 +773,7 @@ def not_assessable(options: SeriesOptions, reason: Reason, warnings: Sequence[st
         status=Status.NOT_AVAILABLE,
         score=None,
         progress_value=None,
-        base_year=None,
+        base_year=options.base_year,
         base_value=None,
         current_year=None,
         current_value=None,
@@ -723,7 +797,9 @@ def _finish(known: dict, frame: _Frame, outcome: _Outcome, sample_size: int | No
     if options.target is not None:
         if frame.current.year >= options.target_year:
             passed = True
-            warnings.append(f"target year passed: the current year {frame.current.year} is not before the target year {options.target_year}")
+            warnings.append(
+                f"target year passed: the current year {frame.current.year} is not before the target year {options.target_year}"
+            )
         else:
             needed = (options.target - frame.current.value) / (options.target_year - frame.current.year)
 
@@ -841,7 +917,11 @@ def derive_gap(series_a: Sequence[Point], series_b: Sequence[Point], metric: Gap
             value = a.value / b.value
             if metric is GapMetric.PARITY_INDEX:
                 value = min(value, 1 / value)
-            error = abs(value) * math.hypot(a.standard_error / a.value, b.standard_error / b.value) if both_errors and a.value != 0 else None
+            error = (
+                abs(value) * math.hypot(a.standard_error / a.value, b.standard_error / b.value)
+                if both_errors and a.value != 0
+                else None
+            )
         gap.append(Point(year=a.year, value=value, standard_error=error, sample_size=sample_size))
     return tuple(gap)
 
@@ -934,7 +1014,9 @@ def assess_many(
         coefficient = np.where(
             ~np.isfinite(limit) | (b >= 2 * bound),
             1.0,
-            np.where(b <= bound, 1.0 - np.power(b / bound, exponent), 1.0 - np.power((2 * bound - b) / bound, exponent)),
+            np.where(
+                b <= bound, 1.0 - np.power(b / bound, exponent), 1.0 - np.power((2 * bound - b) / bound, exponent)
+            ),
         )
         high_nt = _per_series(threshold_high, n_series, np.nan)
         medium_nt = _per_series(threshold_medium, n_series, np.nan)
@@ -948,7 +1030,12 @@ def assess_many(
         p_nt = sign * direction * growth
         score_nt = np.select(
             [p_nt < low_nt, coefficient == 0, p_nt >= high_nt, p_nt >= medium_nt],
-            [np.maximum(125 * p_nt - 2.5, -5.0), 5.0, np.minimum(500 * p_nt / coefficient - 5, 5.0), 250 * p_nt / coefficient - 1.25],
+            [
+                np.maximum(125 * p_nt - 2.5, -5.0),
+                5.0,
+                np.minimum(500 * p_nt / coefficient - 5, 5.0),
+                250 * p_nt / coefficient - 1.25,
+            ],
             500 * p_nt / coefficient - 2.5,
         )
 
@@ -960,7 +1047,11 @@ def assess_many(
         required = np.power(growth_target / growth_base, 1.0 / m) - 1.0
         divisible = usable & (required != 0)
         p_t = np.where(divisible, sign * direction * growth / np.abs(required), np.nan)
-        score_t = np.where(p_t >= TARGET_THRESHOLDS.medium, np.minimum(7.1429 * p_t - 4.2857, 5.0), np.maximum(4.1667 * p_t - 2.5, -5.0))
+        score_t = np.where(
+            p_t >= TARGET_THRESHOLDS.medium,
+            np.minimum(7.1429 * p_t - 4.2857, 5.0),
+            np.maximum(4.1667 * p_t - 2.5, -5.0),
+        )
 
     def band(p: np.ndarray, high: np.ndarray, medium: np.ndarray, low: np.ndarray) -> np.ndarray:
         return np.select(
@@ -994,7 +1085,9 @@ def assess_many(
     # assess_series keeps the projection when the target cannot be used; only missing data removes it.
     result["projected_value"] = projected
     with np.errstate(all="ignore"):
-        result["needed_change_per_year"] = np.where(available & has_target & (h > 0), (target - current_value) / h, np.nan)
+        result["needed_change_per_year"] = np.where(
+            available & has_target & (h > 0), (target - current_value) / h, np.nan
+        )
     return result
 
 
@@ -1043,6 +1136,15 @@ def _format_number(value: float, value_format: NumberFormat, language: Language)
     return text
 
 
+def _format_exact(value: float, value_format: NumberFormat, language: Language) -> str:
+    """Format a target without rounding it away: 7.25 stays 7.25 under "{:.1f}"."""
+    if not callable(value_format) and (match := re.search(r"\{:([^{}]*?)\.(\d+)f\}", value_format)):
+        decimals = int(match.group(2))
+        needed = next((q for q in range(decimals, 7) if abs(round(value, q) - value) < 1e-9), decimals)
+        value_format = f"{value_format[: match.start()]}{{:{match.group(1)}.{needed}f}}{value_format[match.end() :]}"
+    return _format_number(value, value_format, language)
+
+
 def _percent(share: float, language: Language, decimals: int = 0) -> str:
     text = f"{share * 100:.{decimals}f}"
     return f"{text.replace('.', ',')} %" if language == "de" else f"{text}%"
@@ -1062,88 +1164,136 @@ def explain(
 ) -> str:
     """Plain-language explanation whose numbers all come from the assessment.
 
-    `unit_label` is the subject with its article ("the share", "der Anteil");
-    `value_format` formats values ("{:.1f}%" / "{:.1f} %"; German gets a decimal comma),
-    `change_format` formats changes per year in the unit (default: `value_format`,
-    e.g. "{:.1f} points" for shares).
+    `unit_label` is the subject with its article ("the share", "der Anteil").
+    `value_format` formats values, e.g. "{:.1f}%" (en) or "{:.1f} %" (de; German text
+    gets a decimal comma); targets keep the decimals they need (7.25 stays 7.25).
+    `change_format` formats changes per year in the unit, e.g. "{:.1f} points";
+    it defaults to `value_format`.
     """
     a = assessment
     de = language == "de"
-    change_format = change_format or value_format
+    subject = _capitalise(unit_label)
 
     def value(x: float) -> str:
         return _format_number(x, value_format, language)
 
     def change(x: float) -> str:
-        return _format_number(x, change_format, language)
-
-    status_name = STATUS_NAMES[language][a.status]
-    if a.profile is Profile.UN_PROGRESS_CHART:
-        status_name = UN_CHART_LABELS[language][a.status]
+        return _format_number(x, change_format or value_format, language)
 
     if a.is_suppressed:
         if de:
-            return f"{_capitalise(unit_label)} wird nicht bewertet, weil zu wenige Personen befragt wurden (n = {a.sample_size}, mindestens {a.minimum_sample_size} nötig)."
-        return f"{_capitalise(unit_label)} is not assessed because too few people were surveyed (n = {a.sample_size}, at least {a.minimum_sample_size} needed)."
+            return (
+                f"{subject} wird nicht bewertet, weil zu wenige Personen befragt wurden "
+                f"(n = {a.sample_size}, mindestens {a.minimum_sample_size} nötig)."
+            )
+        return (
+            f"{subject} is not assessed because too few people were surveyed "
+            f"(n = {a.sample_size}, at least {a.minimum_sample_size} needed)."
+        )
     if a.status is Status.NOT_AVAILABLE or a.base_value is None or a.current_value is None:
-        reason = _REASONS[language][a.reason] if a.reason else _REASONS[language][Reason.TOO_FEW_YEARS]
-        return f"{_capitalise(unit_label)} lässt sich nicht bewerten: {reason}." if de else f"{_capitalise(unit_label)} cannot be assessed: {reason}."
+        reason = _REASONS[language][a.reason or Reason.TOO_FEW_YEARS]
+        return f"{subject} lässt sich nicht bewerten: {reason}." if de else f"{subject} cannot be assessed: {reason}."
 
+    labels = UN_CHART_LABELS if a.profile is Profile.UN_PROGRESS_CHART else STATUS_NAMES
+    status_name = labels[language][a.status]
+    target = _format_exact(a.target, value_format, language) if a.target is not None else ""
     sentences = [_change_sentence(a, unit_label, language, value, change)]
-    target = value(a.target) if a.target is not None else None
-
     if a.status is Status.TARGET_ACHIEVED:
-        sentences.append(f"Damit ist das Ziel von {target} erreicht: {status_name}." if de else f"It has reached the {target} target: {status_name}.")
+        sentences.append(
+            f"Damit ist das Ziel von {target} erreicht: {status_name}."
+            if de
+            else f"It has reached the {target} target: {status_name}."
+        )
     elif a.target is None:
-        high = a.thresholds.high if a.thresholds else NO_TARGET_THRESHOLDS.high
-        if a.projected_value is not None:
-            sentences.append(f"In diesem Tempo läge der Wert {a.target_year} bei {value(a.projected_value)}." if de else f"At this pace it would reach {value(a.projected_value)} in {a.target_year}.")
-        if de:
-            sentences.append(f"Ohne Zielwert wird das Tempo selbst bewertet (ab {_percent(high, language, 2)} pro Jahr in die gewünschte Richtung gilt es als deutlicher Fortschritt): {status_name}.")
-        else:
-            sentences.append(f"Without a target the pace itself is judged (from {_percent(high, language, 2)} a year in the desired direction it counts as substantial progress): {status_name}.")
-    elif a.is_target_year_passed:
-        pace = f"; das Tempo betrug {_percent(a.progress_value, language)} des nötigen" if a.progress_value is not None else ""
-        pace_en = f"; the pace was {_percent(a.progress_value, language)} of what the target needed" if a.progress_value is not None else ""
-        if de:
-            sentences.append(f"Das Zieljahr {a.target_year} ist verstrichen, ohne dass das Ziel von {target} erreicht wurde{pace}: {status_name}.")
-        else:
-            sentences.append(f"The target year {a.target_year} has passed without the {target} target being reached{pace_en}: {status_name}.")
+        sentences.extend(_no_target_sentences(a, status_name, language, value))
+    elif a.is_target_year_passed or a.projected_value is None:
+        sentences.append(_missed_sentence(a, target, status_name, language))
     else:
-        sentences.append(_projection_sentence(a, target, status_name, language, value))
-        if a.needed_change_per_year is not None and a.needed_change_per_year != 0:
-            rising = a.needed_change_per_year > 0
-            amount = change(abs(a.needed_change_per_year))
-            if de:
-                sentences.append(f"Um das Ziel bis {a.target_year} zu erreichen, müsste der Wert ab jetzt um {amount} pro Jahr {'steigen' if rising else 'sinken'}.")
-            else:
-                sentences.append(f"To reach the target by {a.target_year} it would have to {'rise' if rising else 'fall'} by {amount} a year from now on.")
-
-    sentences.extend(_profile_sentences(a, language, value, change))
-    if a.progress_interval is not None:
+        sentences.append(_projection_sentence(a, target, status_name, language, value, change))
+        if a.needed_change_per_year:
+            sentences.append(_needed_sentence(a, language, change))
+    sentences.extend(_profile_sentences(a, language))
+    if a.progress_interval is not None or a.is_uncertain:
         sentences.append(_uncertainty_sentence(a, language))
-    return " ".join(sentences)
+    return " ".join(sentence for sentence in sentences if sentence)
 
 
-def _change_sentence(a: Assessment, unit_label: str, language: Language, value: Callable[[float], str], change: Callable[[float], str]) -> str:
+def _change_sentence(
+    a: Assessment, unit_label: str, language: Language, value: Callable[[float], str], change: Callable[[float], str]
+) -> str:
+    """What happened between base and current year; growth profiles give the rate in %."""
     de = language == "de"
     b, c = a.base_value, a.current_value
     if c == b:
-        return f"Von {a.base_year} bis {a.current_year} blieb {unit_label} unverändert bei {value(b)}." if de else f"From {a.base_year} to {a.current_year} {unit_label} stayed at {value(b)}."
-    rose = c > b
-    if a.profile in (Profile.OPENSDG, Profile.UN_PROGRESS_CHART) and a.annual_growth_rate is not None:
+        if de:
+            return f"Von {a.base_year} bis {a.current_year} blieb {unit_label} unverändert bei {value(b)}."
+        return f"From {a.base_year} to {a.current_year} {unit_label} stayed at {value(b)}."
+    if a.profile in GROWTH_PROFILES and a.annual_growth_rate is not None:
         rate = _percent(abs(a.annual_growth_rate), language, 1)
     else:
         rate = change(abs((c - b) / (a.current_year - a.base_year)))
     if de:
-        return f"Von {a.base_year} bis {a.current_year} {'stieg' if rose else 'sank'} {unit_label} von {value(b)} auf {value(c)}, um {rate} pro Jahr."
-    return f"From {a.base_year} to {a.current_year} {unit_label} {'rose' if rose else 'fell'} from {value(b)} to {value(c)}, by {rate} a year."
+        verb = "stieg" if c > b else "sank"
+        return f"Von {a.base_year} bis {a.current_year} {verb} {unit_label} von {value(b)} auf {value(c)}, um {rate} pro Jahr."
+    verb = "rose" if c > b else "fell"
+    return (
+        f"From {a.base_year} to {a.current_year} {unit_label} {verb} from {value(b)} to {value(c)}, by {rate} a year."
+    )
 
 
-def _projection_sentence(a: Assessment, target: str | None, status_name: str, language: Language, value: Callable[[float], str]) -> str:
+def _no_target_sentences(
+    a: Assessment, status_name: str, language: Language, value: Callable[[float], str]
+) -> list[str]:
     de = language == "de"
-    projected = a.projected_value
-    reaches = projected is not None and a.direction * (projected - a.target) >= 0
+    sentences = []
+    if a.projected_value is not None:
+        sentences.append(
+            f"In diesem Tempo läge der Wert {a.target_year} bei {value(a.projected_value)}."
+            if de
+            else f"At this pace it would reach {value(a.projected_value)} in {a.target_year}."
+        )
+    high = _percent((a.thresholds or NO_TARGET_THRESHOLDS).high, language, 2)
+    if de:
+        sentences.append(
+            f"Ohne Zielwert wird das Tempo selbst bewertet (ab {high} pro Jahr in die gewünschte Richtung "
+            f"gilt es als deutlicher Fortschritt): {status_name}."
+        )
+    else:
+        sentences.append(
+            f"Without a target the pace itself is judged (from {high} a year in the desired direction "
+            f"it counts as substantial progress): {status_name}."
+        )
+    return sentences
+
+
+def _missed_sentence(a: Assessment, target: str, status_name: str, language: Language) -> str:
+    share = _percent(a.progress_value, language) if a.progress_value is not None else None
+    if language == "de":
+        pace = f"; das Tempo betrug {share} des nötigen Tempos" if share else ""
+        return f"Das Zieljahr {a.target_year} ist verstrichen, ohne dass das Ziel von {target} erreicht wurde{pace}: {status_name}."
+    pace = f"; the pace was {share} of what the target needed" if share else ""
+    return f"The target year {a.target_year} has passed without the {target} target being reached{pace}: {status_name}."
+
+
+def _projection_sentence(
+    a: Assessment,
+    target: str,
+    status_name: str,
+    language: Language,
+    value: Callable[[float], str],
+    change: Callable[[float], str],
+) -> str:
+    """Where the current pace leads by the target year, and how it compares with the pace needed.
+
+    The weather profile extrapolates the recent trend rather than the pace since the
+    base year, so its sentence names the trend and the share of the remaining distance
+    it covers.
+    """
+    de = language == "de"
+    projected = value(a.projected_value)
+    reaches = a.direction * (a.projected_value - a.target) >= 0
+    weather = a.profile is Profile.GERMAN_WEATHER and a.trend_start_year is not None and a.annual_change is not None
+    share = _percent(a.progress_value, language) if a.progress_value is not None else None
     if de:
         if reaches:
             relation = f"und würde das Ziel von {target} erreichen"
@@ -1153,9 +1303,13 @@ def _projection_sentence(a: Assessment, target: str | None, status_name: str, la
             relation = f"und würde das Ziel von {target} knapp verfehlen"
         else:
             relation = f"und würde das Ziel von {target} verfehlen"
-        head = f"In diesem Tempo läge der Wert {a.target_year} bei {value(projected)} {relation}" if projected is not None else "In diesem Tempo"
-        pace = f"; das Tempo beträgt {_percent(a.progress_value, language)} des für das Ziel nötigen Tempos" if a.progress_value is not None else ""
-        return f"{head}{pace}: {status_name}."
+        if weather:
+            lead = f"Im Tempo seit {a.trend_start_year} ({change(a.annual_change)} pro Jahr)"
+            pace = f"; der Trend legt {share} des verbleibenden Abstands zurück" if share else ""
+        else:
+            lead = "In diesem Tempo"
+            pace = f"; das Tempo beträgt {share} des für das Ziel nötigen Tempos" if share else ""
+        return f"{lead} läge der Wert {a.target_year} bei {projected} {relation}{pace}: {status_name}."
     if reaches:
         relation = f"meeting the {target} target"
     elif a.status is Status.DETERIORATION:
@@ -1164,41 +1318,64 @@ def _projection_sentence(a: Assessment, target: str | None, status_name: str, la
         relation = f"just short of the {target} target"
     else:
         relation = f"short of the {target} target"
-    head = f"At this pace it would reach {value(projected)} in {a.target_year}, {relation}" if projected is not None else "At this pace"
-    pace = f"; the pace is {_percent(a.progress_value, language)} of what the target needs" if a.progress_value is not None else ""
-    return f"{head}{pace}: {status_name}."
+    if weather:
+        lead = f"At the pace since {a.trend_start_year} ({change(a.annual_change)} a year)"
+        pace = f"; the trend covers {share} of the remaining distance" if share else ""
+    else:
+        lead = "At this pace"
+        pace = f"; the pace is {share} of what the target needs" if share else ""
+    return f"{lead} it would reach {projected} in {a.target_year}, {relation}{pace}: {status_name}."
 
 
-def _profile_sentences(a: Assessment, language: Language, value: Callable[[float], str], change: Callable[[float], str]) -> list[str]:
+def _needed_sentence(a: Assessment, language: Language, change: Callable[[float], str]) -> str:
+    rising = a.needed_change_per_year > 0
+    amount = change(abs(a.needed_change_per_year))
+    if language == "de":
+        verb = "steigen" if rising else "sinken"
+        return f"Um das Ziel bis {a.target_year} zu erreichen, müsste der Wert ab jetzt um {amount} pro Jahr {verb}."
+    verb = "rise" if rising else "fall"
+    return f"To reach the target by {a.target_year} it would have to {verb} by {amount} a year from now on."
+
+
+def _profile_sentences(a: Assessment, language: Language) -> list[str]:
     de = language == "de"
     sentences = []
     if a.profile is Profile.GERMAN_WEATHER and a.weather is not None:
-        if a.trend_start_year is not None and a.annual_change is not None:
-            rate = change(abs(a.annual_change))
-            if de:
-                sentences.append(f"Seit {a.trend_start_year} änderte sich der Wert um durchschnittlich {rate} pro Jahr.")
-            else:
-                sentences.append(f"Since {a.trend_start_year} it changed by {rate} a year on average.")
         label = WEATHER_LABELS[language][a.weather]
         sentences.append(f"Wettersymbol: {label}." if de else f"Weather symbol: {label}.")
     if a.profile is Profile.TARGET_ATTAINMENT and a.attainment_share is not None and a.elapsed_share is not None:
         covered, elapsed = _percent(a.attainment_share, language), _percent(a.elapsed_share, language)
-        if de:
-            sentences.append(f"Vom Abstand zwischen Basiswert und Ziel sind {covered} zurückgelegt, nach {elapsed} der Zeit.")
-        else:
-            sentences.append(f"{covered} of the distance from the base value to the target has been covered, after {elapsed} of the time.")
+        sentences.append(
+            f"Vom Abstand zwischen Basiswert und Ziel sind {covered} zurückgelegt, nach {elapsed} der Zeit."
+            if de
+            else f"{covered} of the distance from the base value to the target has been covered, after {elapsed} of the time."
+        )
     return sentences
 
 
 def _uncertainty_sentence(a: Assessment, language: Language) -> str:
+    """Sampling error: the interval of the pace, and whether it leaves the status open."""
     de = language == "de"
+    if a.status is Status.TARGET_ACHIEVED or a.progress_interval is None:
+        if de:
+            return (
+                "Wegen des Stichprobenfehlers ist offen, ob das Ziel tatsächlich erreicht ist."
+                if a.is_uncertain
+                else ""
+            )
+        return (
+            "Allowing for sampling error, it is not certain that the target has been reached." if a.is_uncertain else ""
+        )
     low, high = a.progress_interval
     if a.target is None:
-        span = f"{_percent(low, language, 1)} und {_percent(high, language, 1)} pro Jahr" if de else f"{_percent(low, language, 1)} and {_percent(high, language, 1)} a year"
+        decimals, what_de, what_en = 1, "pro Jahr", "a year"
+    elif a.profile is Profile.GERMAN_WEATHER:
+        decimals, what_de, what_en = 0, "des verbleibenden Abstands", "of the remaining distance"
     else:
-        span = f"{_percent(low, language)} und {_percent(high, language)} des nötigen Tempos" if de else f"{_percent(low, language)} and {_percent(high, language)} of the pace needed"
+        decimals, what_de, what_en = 0, "des nötigen Tempos", "of the pace needed"
+    low_text, high_text = _percent(low, language, decimals), _percent(high, language, decimals)
     if de:
         verdict = "die Einstufung ist daher unsicher" if a.is_uncertain else "die Einstufung ist daher belastbar"
-        return f"Unter Berücksichtigung des Stichprobenfehlers liegt das Tempo zwischen {span}; {verdict}."
+        return f"Unter Berücksichtigung des Stichprobenfehlers liegt das Tempo zwischen {low_text} und {high_text} {what_de}; {verdict}."
     verdict = "so the status is uncertain" if a.is_uncertain else "so the status holds"
-    return f"Allowing for sampling error, the pace lies between {span}, {verdict}."
+    return f"Allowing for sampling error, the pace lies between {low_text} and {high_text} {what_en}, {verdict}."

@@ -29,10 +29,14 @@ class Item:
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.scale_min) and math.isfinite(self.scale_max) and self.scale_min < self.scale_max):
-            raise ValueError(f"item {self.key!r}: need finite scale_min < scale_max, got {self.scale_min}..{self.scale_max}")
+            raise ValueError(
+                f"item {self.key!r}: need finite scale_min < scale_max, got {self.scale_min}..{self.scale_max}"
+            )
         inside = sorted(code for code in self.missing_codes if self.scale_min <= code <= self.scale_max)
         if inside:
-            raise ValueError(f"item {self.key!r}: missing codes {inside} lie on the answer scale and would be ambiguous")
+            raise ValueError(
+                f"item {self.key!r}: missing codes {inside} lie on the answer scale and would be ambiguous"
+            )
 
 
 @dataclass(frozen=True)
@@ -139,16 +143,16 @@ def score_respondents(index: ClimateIndex, answers: Mapping[str, ArrayLike]) -> 
         stacked = np.vstack([items[key] for key in domain.item_keys])
         answered = np.sum(~np.isnan(stacked), axis=0)
         sums = np.nansum(stacked, axis=0)
-        domains[domain.key] = np.where(
-            answered >= domain.minimum_answered, sums / np.maximum(answered, 1), np.nan
-        )
+        domains[domain.key] = np.where(answered >= domain.minimum_answered, sums / np.maximum(answered, 1), np.nan)
     stacked_domains = np.vstack([domains[domain.key] for domain in index.domains])
     weights = np.array([domain.weight for domain in index.domains])[:, None]
     available = ~np.isnan(stacked_domains)
     weight_available = np.sum(weights * available, axis=0)
     weighted_sum = np.nansum(weights * stacked_domains, axis=0)
     overall = np.where(
-        available.sum(axis=0) >= index.required_domains, weighted_sum / np.where(weight_available > 0, weight_available, 1), np.nan
+        available.sum(axis=0) >= index.required_domains,
+        weighted_sum / np.where(weight_available > 0, weight_available, 1),
+        np.nan,
     )
     return RespondentScores(items=MappingProxyType(items), domains=MappingProxyType(domains), overall=overall)
 
@@ -172,11 +176,15 @@ def score_respondent(index: ClimateIndex, answers: Mapping[str, float | None]) -
     for domain in index.domains:
         answered = [item_scores[key] for key in domain.item_keys if item_scores[key] is not None]
         domain_scores[domain.key] = sum(answered) / len(answered) if len(answered) >= domain.minimum_answered else None
-    available = [(domain.weight, domain_scores[domain.key]) for domain in index.domains if domain_scores[domain.key] is not None]
+    available = [
+        (domain.weight, domain_scores[domain.key]) for domain in index.domains if domain_scores[domain.key] is not None
+    ]
     overall = None
     if len(available) >= index.required_domains:
         overall = sum(weight * score for weight, score in available) / sum(weight for weight, _ in available)
-    return RespondentScore(items=MappingProxyType(item_scores), domains=MappingProxyType(domain_scores), overall=overall)
+    return RespondentScore(
+        items=MappingProxyType(item_scores), domains=MappingProxyType(domain_scores), overall=overall
+    )
 
 
 def group_means(

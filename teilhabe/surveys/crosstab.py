@@ -144,7 +144,9 @@ def _share(values: np.ndarray, hidden: np.ndarray, cell: tuple[int, int], base: 
     return float(values[cell] / values[base])
 
 
-def _encode(values: Sequence[Hashable], categories: Sequence[Hashable] | None, axis: str) -> tuple[list[Hashable], np.ndarray]:
+def _encode(
+    values: Sequence[Hashable], categories: Sequence[Hashable] | None, axis: str
+) -> tuple[list[Hashable], np.ndarray]:
     for position, value in enumerate(values):
         if value is None:
             raise ValueError(f"{axis} value of respondent {position} is missing (None); filter missing answers first")
@@ -161,7 +163,9 @@ def _encode(values: Sequence[Hashable], categories: Sequence[Hashable] | None, a
     codes = np.empty(len(values), dtype=np.intp)
     for position, value in enumerate(values):
         if value not in index:
-            raise ValueError(f"{axis} value {value!r} of respondent {position} is not among the {axis} categories {labels}")
+            raise ValueError(
+                f"{axis} value {value!r} of respondent {position} is not among the {axis} categories {labels}"
+            )
         codes[position] = index[value]
     return labels, codes
 

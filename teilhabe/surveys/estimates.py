@@ -208,7 +208,9 @@ def weighted_mean(values: ArrayLike, weights: ArrayLike | None = None, *, domain
     else:
         in_domain = np.asarray(domain, dtype=bool)
         if in_domain.shape != array.shape:
-            raise ValueError(f"need one domain flag per respondent: {array.size} values but domain of shape {in_domain.shape}")
+            raise ValueError(
+                f"need one domain flag per respondent: {array.size} values but domain of shape {in_domain.shape}"
+            )
     in_sample = weight_array > 0
     selected = in_domain & in_sample
     if not np.all(np.isfinite(array[selected])):

@@ -53,7 +53,9 @@ def place_matrix(responses: Sequence[Sequence[Hashable]], items: Sequence[Hashab
             if item not in column:
                 raise ValueError(f"response {row}: unknown item {item!r} at place {place}")
             if places[row, column[item]] != UNRANKED:
-                raise ValueError(f"response {row}: item {item!r} ranked twice (places {places[row, column[item]]} and {place})")
+                raise ValueError(
+                    f"response {row}: item {item!r} ranked twice (places {places[row, column[item]]} and {place})"
+                )
             places[row, column[item]] = place
     return places
 
@@ -109,7 +111,9 @@ def aggregate_places(
         results.append(
             ItemRanking(
                 item=item,
-                top_k_share=weighted_share(in_top_k[:, column], None if weights is None else weight_array, method=method),
+                top_k_share=weighted_share(
+                    in_top_k[:, column], None if weights is None else weight_array, method=method
+                ),
                 times_ranked=int(is_ranked[:, column].sum()),
                 mean_rank=float(place_sum[column] / ranked_weight[column]) if ranked_weight[column] > 0 else None,
                 borda_score=float(borda[column]),

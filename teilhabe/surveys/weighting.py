@@ -1,7 +1,7 @@
 """Rake respondent weights to population margins by iterative proportional fitting.
 
 Formulas, convergence criterion and trimming rule: docs/methods/survey-weighting.md,
-sections 5–7. Pure module: numpy arrays in, frozen dataclasses out.
+sections 5–8. Pure module: numpy arrays in, frozen dataclasses out.
 
 Speed comes from raking cells, not respondents: every respondent in the same
 combination of categories gets the same raking factor, so the sample is
@@ -62,7 +62,7 @@ class Trimming:
 
     lower: float = 0.2
     upper: float = 5.0
-    max_rounds: int = 50
+    max_rounds: int = 100
     tolerance: float = 1e-6  # relative slack when checking the bounds after re-raking
 
     def __post_init__(self) -> None:
@@ -204,6 +204,11 @@ def rake(
     sizes = _category_counts(dimensions, joint_targets)
     for dimension in dimensions:
         _check_codes(dimension, sizes[dimension.name])
+        if dimension.name in labels and len(labels[dimension.name]) != sizes[dimension.name]:
+            raise ValueError(
+                f"dimension {dimension.name!r}: {len(labels[dimension.name])} category labels "
+                f"for {sizes[dimension.name]} categories"
+            )
     cells, cell_codes = _collapse(dimensions, sizes, n)
     margins = _build_margins(dimensions, joint_targets, sizes, cell_codes, labels)
     _check_totals(margins, total_tolerance)
@@ -399,7 +404,7 @@ def _collapse(dimensions: Sequence[Dimension], sizes: dict[str, int], n: int) ->
     key = dimensions[0].codes.astype(np.intp, copy=True)
     for dimension, size in zip(dimensions[1:], shape[1:], strict=True):
         key *= size
-        key += dimension.codes
+        key += dimension.codes.astype(np.intp, copy=False)
     if cell_count <= max(_MAX_DENSE_CELLS, 2 * n):
         counts = np.bincount(key, minlength=cell_count)
         occupied = np.flatnonzero(counts)

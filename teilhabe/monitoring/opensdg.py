@@ -1,0 +1,526 @@
+"""Read an Open SDG data repository and assess its indicators (docs/methods/progress.md).
+
+Pure module (stdlib, numpy through `progress`, PyYAML): it knows the Open SDG file
+layout and series-selection rules and hands series to `progress`; storing the results
+is the Django layer's job.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import yaml
+
+from teilhabe.monitoring.progress import (
+    DEFAULT_BASE_YEAR,
+    DEFAULT_TARGET_YEAR,
+    Assessment,
+    Direction,
+    IndicatorAssessment,
+    Point,
+    Reason,
+    SeriesOptions,
+    ThresholdOverrides,
+    assess_indicator,
+    assess_series,
+    not_assessable,
+)
+
+# Columns that never identify a sub-series: the Open SDG fixed columns plus SDMX
+# observation attributes that publishers add to the long format.
+FIXED_COLUMNS = frozenset({"Year", "Units", "Series", "Value", "GeoCode", "Progress"})
+ATTRIBUTE_COLUMNS = frozenset(
+    {
+        "COMMENT_OBS",
+        "COMMENT_TS",
+        "SOURCE_DETAIL",
+        "OBS_STATUS",
+        "UNIT_MULT",
+        "UNIT_MEASURE",
+        "NATURE",
+        "TIME_DETAIL",
+        "TIME_COVERAGE",
+        "BASE_PER",
+    }
+)
+# Published result files key series by label; Open SDG publishers shorten long labels
+# (reverse-engineered from the development data, see docs/methods/progress.md).
+LABEL_MAX_LENGTH = 122
+LABEL_ELLIPSIS = "..."
+
+
+@dataclass(frozen=True)
+class DisaggregationFilter:
+    """One `disaggregation` entry of a selection; a None value selects the empty (total) cell."""
+
+    field: str
+    value: str | None
+
+
+@dataclass(frozen=True)
+class Selection:
+    """One entry of `progress_calculation_options`, or a group of them (`group` non-empty)."""
+
+    direction: Direction = Direction.NEGATIVE
+    target: float | None = None
+    target_year: int = DEFAULT_TARGET_YEAR
+    base_year: int = DEFAULT_BASE_YEAR
+    limit: float | None = None
+    series: str | None = None
+    unit: str | None = None
+    disaggregation: tuple[DisaggregationFilter, ...] = ()
+    thresholds: ThresholdOverrides | None = None
+    group: tuple[Selection, ...] = ()
+
+    @property
+    def is_group(self) -> bool:
+        return bool(self.group)
+
+    def series_options(self) -> SeriesOptions:
+        return SeriesOptions(
+            direction=self.direction,
+            base_year=self.base_year,
+            target=self.target,
+            target_year=self.target_year,
+            limit=self.limit,
+            thresholds=self.thresholds,
+        )
+
+
+@dataclass(frozen=True)
+class DataRow:
+    """One row of `data/indicator_<id>.csv`; empty breakdown cells are the empty string."""
+
+    year: int
+    year_label: str
+    value: float | None
+    progress: float | None
+    cells: dict[str, str] = field(default_factory=dict)
+
+    def cell(self, column: str) -> str:
+        return self.cells.get(column, "")
+
+
+@dataclass(frozen=True)
+class OpenSdgIndicator:
+    """Settings and data of one indicator of an Open SDG repository."""
+
+    indicator_id: str
+    names: dict[str, str]
+    auto_progress_calculation: bool
+    progress_calculation_options: tuple[Selection, ...]
+    progress_status: str | None
+    columns: tuple[str, ...]
+    breakdown_columns: tuple[str, ...]
+    has_progress_column: bool
+    has_data: bool
+    rows: tuple[DataRow, ...]
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SelectedSeries:
+    """The observations a selection picks out of the data, or why it picks none."""
+
+    label: str
+    points: tuple[Point, ...]
+    reason: Reason | None = None
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SeriesResult:
+    label: str
+    selection: Selection
+    selected: SelectedSeries
+    assessment: Assessment
+    group_index: int | None = None
+
+
+@dataclass(frozen=True)
+class OpenSdgResult:
+    """All assessments of an indicator; `indicator` is None when progress is set manually."""
+
+    indicator_id: str
+    indicator: IndicatorAssessment | None
+    manual_status: str | None
+    series: tuple[SeriesResult, ...]
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def list_indicator_ids(repository: Path) -> list[str]:
+    """Ids found in data/, meta/ and indicator-config/, in natural order (1-2-1 before 1-10-1)."""
+    repository = Path(repository)
+    ids = {path.stem.removeprefix("indicator_") for path in (repository / "data").glob("indicator_*.csv")}
+    ids |= {path.stem for path in (repository / "meta").glob("*.md")}
+    ids |= {path.stem for path in (repository / "indicator-config").glob("*.yml")}
+    return sorted(ids, key=lambda text: [int(part) if part.isdigit() else part for part in re.split(r"[-.]", text)])
+
+
+def read_repository(repository: Path, **kwargs: object) -> list[OpenSdgIndicator]:
+    return [read_indicator(repository, indicator_id, **kwargs) for indicator_id in list_indicator_ids(repository)]
+
+
+def read_front_matter(path: Path) -> dict:
+    """YAML between the first two `---` lines of a Markdown file (empty if there is none)."""
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    if not lines or lines[0].strip() != "---":
+        return {}
+    for end, line in enumerate(lines[1:], start=1):
+        if line.strip() == "---":
+            return yaml.safe_load("\n".join(lines[1:end])) or {}
+    return {}
+
+
+def read_settings(repository: Path, indicator_id: str) -> dict:
+    """Indicator settings: meta front matter, overridden by indicator-config/<id>.yml where both exist."""
+    repository = Path(repository)
+    settings: dict = {}
+    meta = repository / "meta" / f"{indicator_id}.md"
+    if meta.exists():
+        settings.update(read_front_matter(meta))
+    config = repository / "indicator-config" / f"{indicator_id}.yml"
+    if config.exists():
+        settings.update(yaml.safe_load(config.read_text(encoding="utf-8-sig")) or {})
+    return settings
+
+
+def read_translations(repository: Path, language: str) -> dict[str, str]:
+    """Open SDG translation keys `<file>.<key>` from translations/<language>/*.yml, if any."""
+    folder = Path(repository) / "translations" / language
+    keys: dict[str, str] = {}
+    for path in sorted(folder.glob("*.yml")):
+        content = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+        for key, text in content.items():
+            if isinstance(text, str):
+                keys[f"{path.stem}.{key}"] = text
+    return keys
+
+
+def _name(settings: Mapping) -> str | None:
+    for key in ("indicator_name", "national_indicator_available", "graph_title"):
+        if isinstance(settings.get(key), str) and settings[key].strip():
+            return settings[key].strip()
+    return None
+
+
+def read_indicator(
+    repository: Path,
+    indicator_id: str,
+    *,
+    language: str = "en",
+    translations: Mapping[str, str] | None = None,
+) -> OpenSdgIndicator:
+    """Read settings, names and data of one indicator.
+
+    `language` is the language of the untranslated files (meta/<id>.md); other
+    languages come from meta/<lang>/<id>.md. Data cells and column names that are
+    translation keys (e.g. `data.All ages`) are resolved through `translations`, by
+    default the repository's translations/<language>/*.yml.
+    """
+    repository = Path(repository)
+    settings = read_settings(repository, indicator_id)
+    names = {}
+    if name := _name(settings):
+        names[language] = name
+    for folder in sorted(p for p in (repository / "meta").glob("*") if p.is_dir()):
+        translated = folder / f"{indicator_id}.md"
+        if translated.exists() and (name := _name(read_front_matter(translated))):
+            names[folder.name] = name
+    if translations is None:
+        translations = read_translations(repository, language)
+
+    warnings: list[str] = []
+    options = tuple(
+        _parse_selection(entry, {}, warnings) for entry in settings.get("progress_calculation_options") or ()
+    )
+    path = repository / "data" / f"indicator_{indicator_id}.csv"
+    columns: tuple[str, ...] = ()
+    rows: tuple[DataRow, ...] = ()
+    if path.exists():
+        columns, rows = _read_data(path, translations, warnings)
+    else:
+        warnings.append(f"data file {path.name} is missing")
+    breakdowns = tuple(c for c in columns if c not in FIXED_COLUMNS and c not in ATTRIBUTE_COLUMNS)
+    manual = settings.get("progress_status")
+    return OpenSdgIndicator(
+        indicator_id=indicator_id,
+        names=names,
+        auto_progress_calculation=_as_bool(settings.get("auto_progress_calculation")),
+        progress_calculation_options=options,
+        progress_status=manual if isinstance(manual, str) else None,
+        columns=columns,
+        breakdown_columns=breakdowns,
+        has_progress_column="Progress" in columns,
+        has_data=path.exists(),
+        rows=rows,
+        warnings=tuple(warnings),
+    )
+
+
+def _as_bool(value: object) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in {"true", "yes", "1"}
+    return bool(value)
+
+
+def _as_float(value: object) -> float | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return float(value)
+
+
+def _parse_selection(entry: Mapping, inherited: Mapping, warnings: list[str]) -> Selection:
+    """One options entry; keys of a group apply to its members unless they set their own."""
+    merged = {**inherited, **{k: v for k, v in entry.items() if k != "group"}}
+    if entry.get("group"):
+        members = tuple(_parse_selection(member, merged, warnings) for member in entry["group"])
+        return Selection(group=members)
+    thresholds = None
+    if isinstance(merged.get("progress_thresholds"), Mapping):
+        given = merged["progress_thresholds"]
+        thresholds = ThresholdOverrides(
+            high=_as_float(given.get("high")),
+            medium=_as_float(given.get("med", given.get("medium"))),
+            low=_as_float(given.get("low")),
+        )
+    filters = tuple(
+        DisaggregationFilter(field=str(item["field"]), value=None if item.get("value") is None else str(item["value"]))
+        for item in merged.get("disaggregation") or ()
+        if isinstance(item, Mapping) and item.get("field") is not None
+    )
+    direction = (
+        Direction.POSITIVE if str(merged.get("direction", "")).strip().lower() == "positive" else Direction.NEGATIVE
+    )
+    return Selection(
+        direction=direction,
+        target=_as_float(merged.get("target")),
+        target_year=int(float(merged.get("target_year") or DEFAULT_TARGET_YEAR)),
+        base_year=int(float(merged.get("base_year") or DEFAULT_BASE_YEAR)),
+        limit=_as_float(merged.get("limit")),
+        series=None if merged.get("series") is None else str(merged["series"]),
+        unit=None if merged.get("unit") is None else str(merged["unit"]),
+        disaggregation=filters,
+        thresholds=thresholds,
+    )
+
+
+def _read_data(
+    path: Path, translations: Mapping[str, str], warnings: list[str]
+) -> tuple[tuple[str, ...], tuple[DataRow, ...]]:
+    """Long-format CSV: optional BOM, quoted years, year ranges counted as their first year."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        columns = tuple(translations.get(name.strip(), name.strip()) for name in header)
+        rows = []
+        skipped = 0
+        for record in reader:
+            if not any(cell.strip() for cell in record):
+                continue
+            cells = {
+                column: translations.get(cell.strip(), cell.strip())
+                for column, cell in zip(columns, record, strict=False)
+            }
+            year_label = cells.get("Year", "")
+            try:
+                # "2015-2016" and other labels longer than a year count as their first four characters.
+                year = int(year_label[:4])
+            except ValueError:
+                skipped += 1
+                continue
+            rows.append(
+                DataRow(
+                    year=year,
+                    year_label=year_label,
+                    value=_parse_number(cells.get("Value", "")),
+                    progress=_parse_number(cells.get("Progress", "")),
+                    cells={c: v for c, v in cells.items() if c not in ("Year", "Value", "Progress")},
+                )
+            )
+    if skipped:
+        warnings.append(f"{path.name}: {skipped} rows without a readable year were skipped")
+    return columns, tuple(rows)
+
+
+def _parse_number(text: str) -> float | None:
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+# --------------------------------------------------------------------------- series selection
+
+
+def series_label(indicator_id: str, selection: Selection) -> str:
+    """Label of a selection as in indicator_calculation_components.yml.
+
+    The indicator id, then series, unit and each disaggregation value (None as "None"),
+    joined by " / "; just the id when the selection names none of them. A label longer
+    than LABEL_MAX_LENGTH is shortened by cutting the longest part (the first on ties)
+    one character at a time and marking cut parts with "...".
+    """
+    parts = [p for p in (selection.series, selection.unit) if p is not None]
+    parts += ["None" if f.value is None else f.value for f in selection.disaggregation]
+    cut = [False] * len(parts)
+
+    def render() -> str:
+        return " / ".join(
+            [
+                indicator_id,
+                *(part + (LABEL_ELLIPSIS if is_cut else "") for part, is_cut in zip(parts, cut, strict=True)),
+            ]
+        )
+
+    while len(render()) > LABEL_MAX_LENGTH and any(parts):
+        longest = max(range(len(parts)), key=lambda index: len(parts[index]))
+        parts[longest] = parts[longest][:-1]
+        cut[longest] = True
+    return render()
+
+
+def select_series(indicator: OpenSdgIndicator, selection: Selection) -> SelectedSeries:
+    """Pick a selection's observations by the Open SDG rules (docs/methods/progress.md)."""
+    label = series_label(indicator.indicator_id, selection)
+    if not indicator.has_data:
+        return SelectedSeries(
+            label=label, points=(), reason=Reason.NO_DATA, warnings=("the indicator has no data file",)
+        )
+    warnings: list[str] = []
+    rows = list(indicator.rows)
+
+    def narrow(column: str, wanted: str) -> None:
+        nonlocal rows
+        if column not in indicator.columns:
+            warnings.append(f"column {column!r} is missing; filter {column} = {wanted!r} skipped")
+            return
+        matching = [row for row in rows if row.cell(column) == wanted]
+        if not matching:
+            warnings.append(f"no row has {column} = {wanted!r}; filter skipped")
+            return
+        rows = matching
+
+    if selection.unit is not None:
+        narrow("Units", selection.unit.strip())
+    if selection.series is not None:
+        narrow("Series", selection.series.strip())
+    for item in selection.disaggregation:
+        narrow(item.field, "" if item.value is None else item.value.strip())
+    if not selection.disaggregation:
+        rows = [row for row in rows if all(row.cell(column) == "" for column in indicator.breakdown_columns)]
+
+    def value(row: DataRow) -> float | None:
+        # A Progress column holds the values meant for the assessment.
+        return row.progress if indicator.has_progress_column else row.value
+
+    rows = [row for row in rows if value(row) is not None]
+    if not rows:
+        # Not an error of the selection: the assessment reports the empty series as too short.
+        warnings.append("no rows with a value remain")
+        return SelectedSeries(label=label, points=(), warnings=tuple(warnings))
+    for column in ("Series", "Units", *indicator.breakdown_columns):
+        if column in indicator.columns and len(distinct := sorted({row.cell(column) for row in rows})) > 1:
+            warnings.append(f"several sub-series remain: {column} has {len(distinct)} values {distinct[:5]}")
+    years = [row.year for row in rows]
+    if len(set(years)) != len(years):
+        warnings.append("a year occurs more than once")
+    if warnings and (len(set(years)) != len(years) or any(w.startswith("several sub-series") for w in warnings)):
+        return SelectedSeries(label=label, points=(), reason=Reason.SERIES_NOT_SELECTED, warnings=tuple(warnings))
+    points = tuple(sorted((Point(year=row.year, value=value(row)) for row in rows), key=lambda point: point.year))
+    return SelectedSeries(label=label, points=points, warnings=tuple(warnings))
+
+
+# --------------------------------------------------------------------------- assessment
+
+
+def assess_selections(indicator: OpenSdgIndicator) -> OpenSdgResult:
+    """Assess every selection of an indicator; manual indicators keep their manual status."""
+    if not indicator.auto_progress_calculation:
+        return OpenSdgResult(
+            indicator.indicator_id, indicator=None, manual_status=indicator.progress_status or "", series=()
+        )
+    # auto_progress_calculation without options: one headline selection with the defaults.
+    selections = indicator.progress_calculation_options or (Selection(),)
+    results: list[SeriesResult] = []
+    combined: list[Assessment | list[Assessment]] = []
+    used_labels: set[str] = set()
+
+    def run(selection: Selection, group_index: int | None) -> Assessment:
+        selected = select_series(indicator, selection)
+        options = selection.series_options()
+        if selected.reason is None:
+            assessment = assess_series(selected.points, options)
+            assessment = _with_warnings(assessment, selected.warnings)
+        else:
+            assessment = not_assessable(options, selected.reason, selected.warnings)
+        label = selected.label
+        duplicate = 2
+        while label in used_labels:
+            label = f"{selected.label} ({duplicate})"
+            duplicate += 1
+        used_labels.add(label)
+        results.append(
+            SeriesResult(
+                label=label, selection=selection, selected=selected, assessment=assessment, group_index=group_index
+            )
+        )
+        return assessment
+
+    for index, selection in enumerate(selections):
+        if selection.is_group:
+            combined.append([run(member, index) for member in selection.group])
+        else:
+            combined.append(run(selection, None))
+    return OpenSdgResult(
+        indicator.indicator_id, indicator=assess_indicator(combined), manual_status=None, series=tuple(results)
+    )
+
+
+def _with_warnings(assessment: Assessment, warnings: Sequence[str]) -> Assessment:
+    if not warnings:
+        return assessment
+    return replace(assessment, warnings=(*warnings, *assessment.warnings))
+
+
+def components(assessment: Assessment) -> dict:
+    """Per-series entry in the shape of indicator_calculation_components.yml."""
+    return {
+        "base_value": assessment.base_value,
+        "base_year": assessment.base_year,
+        "current_value": assessment.current_value,
+        "current_year": assessment.current_year,
+        "direction": assessment.direction,
+        "limit": assessment.limit,
+        "progress_value": assessment.progress_value,
+        "score": assessment.score,
+        "sign": assessment.sign,
+        "status": assessment.status.value,
+        "target": assessment.target,
+        "target_year": assessment.target_year,
+    }
+
+
+def assess_opensdg_indicator(indicator: OpenSdgIndicator) -> dict:
+    """Result in the shape of indicator_calculation_components.yml.
+
+    `{progress_status, score, <series label>: {base_value, base_year, current_value,
+    current_year, target, target_year, direction, sign, limit, progress_value, score,
+    status}}`; a manual indicator gives its `progress_status` from the metadata (or "")
+    and score None.
+    """
+    result = assess_selections(indicator)
+    if result.indicator is None:
+        return {"progress_status": result.manual_status, "score": None}
+    output: dict = {"progress_status": result.indicator.status.value, "score": result.indicator.score}
+    for series in result.series:
+        output[series.label] = components(series.assessment)
+    return output
