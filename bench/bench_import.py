@@ -1,0 +1,267 @@
+"""Import of 1,000,000 observation rows from CSV on PostgreSQL, next to a plain COPY of the same file.
+
+Creates a scratch database (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/teilhabe_bench),
+migrates it, loads a small concept, generates a deterministic observations CSV and prints:
+rows/s of `teilhabe import_data` (first import: every row new, with history rows) and of a
+PostgreSQL COPY of the same file into a plain table, their ratio (goal: at least 25 %), the
+re-import of the unchanged file, and the peak memory of the import for 100k and 1M rows (each
+in its own process) to show that memory does not grow with the file. Drops the database at the end.
+
+Run: .venv/bin/python -m bench.bench_import [--rows 1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/teilhabe_bench"
+DIMENSIONS = {
+    "migration_background": ["yes", "no"],
+    "sex": ["female", "male"],
+    "age_band": ["under_18", "18_to_64", "65_plus"],
+}
+DISTRICTS = ["d1", "d2", "d3", "d4", "d5", "d6", "d7"]
+YEARS = range(2010, 2025)
+INDICATORS = 250
+GOAL = 0.25
+
+
+def _database_url() -> str:
+    return os.environ.get("DATABASE_URL") or DEFAULT_URL
+
+
+def _admin_dsn(url: str) -> tuple[str, str]:
+    """(DSN of the maintenance database, name of the scratch database)."""
+    parsed = urlparse(url)
+    name = parsed.path.lstrip("/") or "teilhabe_bench"
+    return urlunparse(parsed._replace(scheme="postgresql", path="/postgres")), name
+
+
+def _recreate_database(url: str, *, drop_only: bool = False) -> None:
+    import psycopg
+
+    dsn, name = _admin_dsn(url)
+    with psycopg.connect(dsn, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not drop_only:
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def _setup_django(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "teilhabe.settings")
+    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghijklmnop")
+    os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+
+
+def _write_concept(directory: Path) -> None:
+    """A small concept: one edition, one area, INDICATORS indicators, a city with 7 districts, 3 dimensions."""
+
+    def write(name, header, rows):
+        with open(directory / f"{name}.csv", "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            writer.writerows(rows)
+
+    write("editions", ["code", "title_de", "is_current", "is_illustrative"], [["bench", "Benchmark", "true", "true"]])
+    write("areas", ["edition", "code", "title_de"], [["bench", "area", "Bereich"]])
+    write(
+        "geography",
+        ["code", "name_de", "level", "parent", "population"],
+        [["city", "Stadt", "city", "", 1_000_000]] + [[d, d.upper(), "district", "city", 100_000] for d in DISTRICTS],
+    )
+    write(
+        "breakdowns",
+        ["dimension", "dimension_name_de", "category", "category_name_de"],
+        [[d, d, c, c] for d, categories in DIMENSIONS.items() for c in categories],
+    )
+    write(
+        "indicators",
+        ["code", "edition", "area", "title_de", "definition_de", "unit_de", "direction"],
+        [[f"B{n:03d}", "bench", "area", f"Indikator {n}", "Illustrativ", "%", "positive"] for n in range(INDICATORS)],
+    )
+
+
+def _write_observations(path: Path, rows: int) -> None:
+    """Deterministic rows: indicator × geography × breakdown combination × year, values from a fixed formula."""
+    combinations = [("", "", "")]
+    for m in ["", *DIMENSIONS["migration_background"]]:
+        for s in ["", *DIMENSIONS["sex"]]:
+            for a in ["", *DIMENSIONS["age_band"]]:
+                if (m, s, a) != ("", "", ""):
+                    combinations.append((m, s, a))
+    header = ["indicator", "period", "geography", *DIMENSIONS, "value", "numerator", "denominator", "status", "source"]
+    written = 0
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for n in range(INDICATORS):
+            for geography in ["city", *DISTRICTS]:
+                for combination in combinations:
+                    for year in YEARS:
+                        if written >= rows:
+                            return
+                        seed = (n * 7919 + year * 104729 + hash_combination(combination) + len(geography)) % 100_000
+                        value = round(20 + seed / 1250, 1)
+                        denominator = 1000 + seed % 5000
+                        writer.writerow(
+                            [
+                                f"B{n:03d}",
+                                year,
+                                geography,
+                                *combination,
+                                value,
+                                round(denominator * value / 100),
+                                denominator,
+                                "provisional" if year == 2024 else "final",
+                                "Illustrative data (benchmark)",
+                            ]
+                        )
+                        written += 1
+
+
+def hash_combination(combination: tuple[str, ...]) -> int:
+    return sum((index + 1) * sum(map(ord, part)) for index, part in enumerate(combination))
+
+
+def _time_copy(path: Path, url: str) -> float:
+    """Seconds for COPY of the file into a plain table with matching column types (the baseline)."""
+    import psycopg
+
+    parsed = urlparse(url)
+    with psycopg.connect(urlunparse(parsed._replace(scheme="postgresql"))) as connection:
+        connection.execute("DROP TABLE IF EXISTS bench_copy")
+        connection.execute(
+            "CREATE TABLE bench_copy (indicator text, period text, geography text, migration_background text, "
+            "sex text, age_band text, value double precision, numerator double precision, "
+            "denominator double precision, status text, source text)"
+        )
+        connection.commit()
+        started = time.perf_counter()
+        with connection.cursor() as cursor, open(path, "rb") as handle:
+            with cursor.copy("COPY bench_copy FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
+                while block := handle.read(1 << 20):
+                    copy.write(block)
+        connection.commit()
+        elapsed = time.perf_counter() - started
+        connection.execute("DROP TABLE bench_copy")
+        connection.commit()
+    return elapsed
+
+
+def _child(args) -> None:
+    """Run one import in this process and print its figures as JSON (peak memory is per process)."""
+    _setup_django(_database_url())
+    from django.db import connection
+
+    from teilhabe.monitoring import services
+
+    if args.truncate:
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE monitoring_observation, monitoring_historicalobservation")
+    actor = services.get_system_actor("benchmark")
+    started = time.perf_counter()
+    report = services.import_data(paths=[Path(p) for p in args.child], user=actor)
+    elapsed = time.perf_counter() - started
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"seconds": elapsed, "peak_mib": peak_kib / 1024, "counts": report.counts()}))
+
+
+def _run_child(paths: list[Path], *, truncate: bool) -> dict:
+    command = [sys.executable, "-m", "bench.bench_import", "--child", *map(str, paths)]
+    if truncate:
+        command.append("--truncate")
+    output = subprocess.run(
+        command,
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parent.parent,
+        env={**os.environ, "DATABASE_URL": _database_url()},
+    )
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--small", type=int, default=100_000, help="Rows of the small run for the memory check.")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    parser.add_argument("--truncate", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--keep", action="store_true", help="Keep the scratch database.")
+    args = parser.parse_args(argv)
+    if args.child:
+        _child(args)
+        return
+    url = _database_url()
+    _recreate_database(url)
+    try:
+        with tempfile.TemporaryDirectory(prefix="teilhabe-bench-") as scratch:
+            scratch = Path(scratch)
+            concept = scratch / "concept"
+            concept.mkdir()
+            _write_concept(concept)
+            big, small = scratch / "observations.csv", scratch / "observations_small.csv"
+            _write_observations(big, args.rows)
+            _write_observations(small, min(args.small, args.rows))
+            megabytes = big.stat().st_size / 1e6
+            migrate = subprocess.run(
+                [
+                    sys.executable,
+                    "-c",
+                    "import sys; from teilhabe.cli import main; main(sys.argv[1:])",
+                    "migrate",
+                    "--no-input",
+                    "-v",
+                    "0",
+                ],
+                env={**os.environ, "DATABASE_URL": url, "DJANGO_SECRET_KEY": "bench-" + "x" * 40},
+                cwd=Path(__file__).parent.parent,
+                capture_output=True,
+                text=True,
+            )
+            if migrate.returncode:
+                raise SystemExit(migrate.stderr)
+            _run_child([concept], truncate=False)
+
+            copy_seconds = _time_copy(big, url)
+            small_run = _run_child([small], truncate=True)
+            first = _run_child([big], truncate=True)
+            again = _run_child([big], truncate=False)
+            copy_rate = args.rows / copy_seconds
+            import_rate = args.rows / first["seconds"]
+            print(f"bench_import: {args.rows:,} observation rows, {megabytes:.0f} MB CSV, PostgreSQL")
+            print(f"  COPY into a plain table (baseline)   {copy_seconds:8.2f} s  {copy_rate:12,.0f} rows/s")
+            print(
+                f"  import_data, first import (all new)  {first['seconds']:8.2f} s  {import_rate:12,.0f} rows/s"
+                f"  = {import_rate / copy_rate:.0%} of COPY (goal >= {GOAL:.0%})"
+            )
+            print(
+                f"  import_data, same file again         {again['seconds']:8.2f} s  "
+                f"{args.rows / again['seconds']:12,.0f} rows/s  (counts: {again['counts']['observations']})"
+            )
+            print(
+                f"  peak memory of the import process: {small_run['peak_mib']:.0f} MiB for {args.small:,} rows, "
+                f"{first['peak_mib']:.0f} MiB for {args.rows:,} rows "
+                f"(ratio {first['peak_mib'] / small_run['peak_mib']:.2f} for {args.rows / args.small:.0f}x the rows)"
+            )
+    finally:
+        if not args.keep:
+            _recreate_database(url, drop_only=True)
+
+
+if __name__ == "__main__":
+    main()
