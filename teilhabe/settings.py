@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Answers anonymous GETs of cached public pages before the middleware below runs (portal).
+    "teilhabe.core.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -60,11 +62,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "teilhabe.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "teilhabe.urls"
@@ -115,7 +119,9 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "teilhabe_cache"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "teilhabe_cache",
+                          # The default (300) would evict rate-limit counters and idempotency records early.
+                          "OPTIONS": {"MAX_ENTRIES": env.int("TEILHABE_CACHE_MAX_ENTRIES", default=100_000)}}}
 
 # --- Background jobs --------------------------------------------------------
 
@@ -146,13 +152,50 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:account_detail"
+LOGOUT_REDIRECT_URL = "portal:home"
+# Invitation and password-reset links are valid this long (and only once).
+PASSWORD_RESET_TIMEOUT = env.int("TEILHABE_PASSWORD_LINK_SECONDS", default=3 * 24 * 60 * 60)
 SESSION_COOKIE_AGE = env.int("TEILHABE_SESSION_SECONDS", default=8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 AXES_FAILURE_LIMIT = env.int("TEILHABE_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_ENABLED = env.bool("TEILHABE_AXES_ENABLED", default=True)
+# Failures are counted in the database, so every app server sees the same count.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "teilhabe.core.network.client_ip"
+# Axes would log usernames and addresses; ours says only which form was tried.
+AXES_CLIENT_STR_CALLABLE = "teilhabe.accounts.security.describe_login_attempt"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "email"]
+# Second factor (TOTP): roles that must use one (comma list of role names; "superuser" for superusers).
+TEILHABE_MFA_REQUIRED_ROLES = env.list("TEILHABE_MFA_REQUIRED_ROLES", default=[])
+OTP_TOTP_ISSUER = env.str("TEILHABE_OTP_ISSUER", default="teilhabe")
+
+# Optional single sign-on for staff over OpenID Connect; active only when a client id is set.
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+TEILHABE_OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+if TEILHABE_OIDC_ENABLED:
+    OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="") or None
+    OIDC_OP_LOGOUT_ENDPOINT = env.str("OIDC_OP_LOGOUT_ENDPOINT", default="")
+    OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+    OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
+    OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+    OIDC_CREATE_USER = True
+    LOGIN_REDIRECT_URL_FAILURE = "accounts:login"
+    AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "teilhabe.accounts.oidc.StaffOIDCBackend"]
+# The claims that carry a staff member's roles (list of role names) and authority (its code).
+TEILHABE_OIDC_ROLES_CLAIM = env.str("TEILHABE_OIDC_ROLES_CLAIM", default="teilhabe_roles")
+TEILHABE_OIDC_AUTHORITY_CLAIM = env.str("TEILHABE_OIDC_AUTHORITY_CLAIM", default="teilhabe_authority")
+# Whether a login through the identity provider counts as the second factor (the IdP enforces its own).
+TEILHABE_OIDC_SATISFIES_MFA = env.bool("TEILHABE_OIDC_SATISFIES_MFA", default=True)
 
 # --- Internationalisation ---------------------------------------------------
 
@@ -199,6 +242,8 @@ SECURE_HSTS_SECONDS = 31536000 if SECURE else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE else None
+# Load balancers probe the health check over plain http.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
@@ -230,6 +275,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "teilhabe.api.pagination.BoundedPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": ["teilhabe.api.throttling.ApiRateThrottle"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "teilhabe API",
@@ -240,6 +286,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {},
+    "PREPROCESSING_HOOKS": ["teilhabe.api.schema.exclude_format_suffixes"],
+    # Closed response schemas: every object schema lists its fields and allows no others.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "teilhabe.api.schema.close_object_schemas",
+    ],
 }
 
 # --- teilhabe ---------------------------------------------------------------
@@ -247,10 +299,21 @@ SPECTACULAR_SETTINGS = {
 # Counts below this are suppressed in everything public (disclosure control).
 TEILHABE_MIN_PUBLIC_COUNT = env.int("TEILHABE_MIN_PUBLIC_COUNT", default=5)
 TEILHABE_DATA_LICENCE = env.str("TEILHABE_DATA_LICENCE", default="dl-de/by-2-0")
+# Uploaded import files wait here (private, not under MEDIA_ROOT) between the admin's preview and confirmation.
+TEILHABE_IMPORT_DIR = Path(env.str("TEILHABE_IMPORT_DIR", default=str(VAR_DIR / "imports")))
 TEILHABE_REVIEW_DEADLINE_DAYS = env.int("TEILHABE_REVIEW_DEADLINE_DAYS", default=42)
 TEILHABE_RATE_PUBLIC_FORM = env.str("TEILHABE_RATE_PUBLIC_FORM", default="20/h")
+# Moving between the pages of a survey (per client address; a class answering together shares one).
+TEILHABE_RATE_SURVEY_PAGE = env.str("TEILHABE_RATE_SURVEY_PAGE", default="600/h")
 TEILHABE_RATE_API = env.str("TEILHABE_RATE_API", default="600/m")
 RATELIMIT_VIEW = "teilhabe.core.views.rate_limited"
+TEILHABE_RATE_LOGIN = env.str("TEILHABE_RATE_LOGIN", default="60/h")
+# The request header (META key) a trusted reverse proxy sets to the client address, e.g. HTTP_X_REAL_IP;
+# empty: the address of the connecting peer. Rate limits and login lockouts count per this address.
+TEILHABE_CLIENT_IP_HEADER = env.str("TEILHABE_CLIENT_IP_HEADER", default="")
+RATELIMIT_IP_META_KEY = "teilhabe.core.network.client_ip"
+# History is shown to staff, never edited or reverted through the admin.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 TEILHABE_CONTACT_RETENTION_DAYS = env.int("TEILHABE_CONTACT_RETENTION_DAYS", default=365)
 
 # --- Logging: no personal data (no request bodies, no IPs in our messages) --
@@ -259,7 +322,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact_personal_data": {"()": "teilhabe.core.logging.RedactPersonalData"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_personal_data"]}
+    },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
         # The request logger would print paths with receipt tokens and user agents.

@@ -443,7 +443,7 @@ class Assessment(models.Model):
     """A stored progress assessment of one series (total, group or gap; city or district).
 
     Recomputed by a background job whenever observations or targets change
-    (services.recompute_assessments); read through queries.get_assessments.
+    (assessing.recompute_assessments via tasks.enqueue_recompute); read through queries.list_assessments.
     """
 
     class SeriesKind(models.TextChoices):

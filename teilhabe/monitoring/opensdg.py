@@ -277,6 +277,15 @@ def _as_float(value: object) -> float | None:
     return float(value)
 
 
+def parse_progress_options(entries: Sequence[Mapping] | None) -> tuple[Selection, ...]:
+    """Selections of a `progress_calculation_options` list as written in the settings.
+
+    For callers that keep the raw options elsewhere (the Django layer stores them with the
+    indicator) and rebuild an `OpenSdgIndicator` from them; parsed exactly as `read_indicator` does.
+    """
+    return tuple(_parse_selection(entry, {}, []) for entry in entries or ())
+
+
 def _parse_selection(entry: Mapping, inherited: Mapping, warnings: list[str]) -> Selection:
     """One options entry; keys of a group apply to its members unless they set their own."""
     merged = {**inherited, **{k: v for k, v in entry.items() if k != "group"}}

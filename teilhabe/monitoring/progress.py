@@ -1218,6 +1218,31 @@ def explain(
     return " ".join(sentence for sentence in sentences if sentence)
 
 
+def explain_indicator(indicator: IndicatorAssessment, *, language: Language = "en") -> str:
+    """Plain-language explanation of an indicator status combined from several series (`assess_indicator`)."""
+    de = language == "de"
+    status_name = STATUS_NAMES[language][indicator.status]
+    n, scored = indicator.series_count, indicator.scored_count
+    if indicator.status is Status.TARGET_ACHIEVED:
+        if de:
+            return f"Alle {n} Zeitreihen des Indikators haben ihr Ziel erreicht: {status_name}."
+        return f"All {n} series of the indicator have reached their targets: {status_name}."
+    if indicator.score is None:
+        if de:
+            return f"Keine der {n} Zeitreihen des Indikators lässt sich bewerten: {status_name}."
+        return f"None of the indicator's {n} series can be assessed: {status_name}."
+    score = _format_number(indicator.score, "{:.2f}", language)
+    if de:
+        return (
+            f"Der Indikator fasst {n} Zeitreihen zusammen, davon {scored} bewertbar; der Mittelwert ihrer "
+            f"Punktzahlen beträgt {score} auf einer Skala von −5 bis 5: {status_name}."
+        )
+    return (
+        f"The indicator combines {n} series, {scored} of them assessable; the mean of their scores is {score} "
+        f"on a scale from −5 to 5: {status_name}."
+    )
+
+
 def _change_sentence(
     a: Assessment, unit_label: str, language: Language, value: Callable[[float], str], change: Callable[[float], str]
 ) -> str:

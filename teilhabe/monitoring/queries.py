@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
-from django.shortcuts import get_object_or_404
+from dataclasses import dataclass
+from datetime import date, datetime
 
-from .models import AreaOfAction, Edition, Indicator, IndicatorVersion
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.query import ModelIterable
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from .models import AreaOfAction, Edition, Indicator, IndicatorVersion, Observation
 
 
 def get_current_edition() -> Edition | None:
@@ -73,3 +79,107 @@ def list_assessments(*, edition: Edition, indicator=None, geography_code: str | 
     if geography_code is not None:
         rows = rows.filter(geography__code=geography_code)
     return rows.order_by("indicator__code", "series_kind", "breakdown_key", "geography__code")
+
+
+# --- Public data: release dates, small counts, corrections ------------------------------------------
+# Pages, API and downloads read observations through list_public_observations: the one place where the
+# disclosure rules live (nothing before its release date; counts below the threshold suppressed).
+
+SUPPRESSED_COUNT_FIELDS = ("numerator", "denominator", "sample_size")
+
+
+def suppress_small_counts(observation: Observation, *, threshold: int | None = None) -> Observation:
+    """Blank (None) the counts of one observation that lie below the public threshold; returns it."""
+    limit = settings.TEILHABE_MIN_PUBLIC_COUNT if threshold is None else threshold
+    for name in SUPPRESSED_COUNT_FIELDS:
+        count = getattr(observation, name)
+        if count is not None and count < limit:
+            setattr(observation, name, None)
+    return observation
+
+
+class _PublicObservationIterable(ModelIterable):
+    """Suppresses small counts on every instance as it is loaded, so that no caller can forget it."""
+
+    def __iter__(self):
+        threshold = settings.TEILHABE_MIN_PUBLIC_COUNT
+        for observation in super().__iter__():
+            yield suppress_small_counts(observation, threshold=threshold)
+
+
+def list_public_observations(*, on: date | None = None) -> QuerySet[Observation]:
+    """Observations the public may see on `on` (default: today), with indicator and geography joined.
+
+    Excludes observations whose release date lies in the future; counts (numerator, denominator, sample
+    size) below settings.TEILHABE_MIN_PUBLIC_COUNT are None on every instance it yields. Filter, order and
+    slice freely, but read counts from instances, not through .values()/.values_list(), which bypass it.
+    """
+    day = on or timezone.localdate()
+    rows = (
+        Observation.objects.filter(Q(released_on__isnull=True) | Q(released_on__lte=day))
+        .select_related("indicator", "geography")
+        .order_by("indicator__code", "geography__code", "breakdown_key", "period_start")
+    )
+    rows._iterable_class = _PublicObservationIterable  # the queryset keeps it through filter()/order_by()
+    return rows
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A change to the value of an observation that was already public when it changed."""
+
+    observation_id: int
+    indicator_code: str
+    period: str
+    breakdown_key: str
+    geography_code: str
+    old_value: float
+    new_value: float
+    corrected_at: datetime
+    reason: str
+
+
+def list_corrections(*, indicator: Indicator | None = None, on: date | None = None) -> list[Correction]:
+    """Corrections to published values, newest first, derived from the observations' revision history.
+
+    A revision counts when it changed the value of a public observation whose previous value was
+    already released (no release date, or a release date on or before the day of the change).
+    """
+    history = Observation.history.model
+    public = list_public_observations(on=on)
+    if indicator is not None:
+        public = public.filter(indicator=indicator)
+    revised = (
+        history.objects.filter(id__in=public.values("pk"))
+        .values("id")
+        .annotate(revisions=Count("history_id"))
+        .filter(revisions__gt=1)
+        .values("id")
+    )
+    records = (
+        history.objects.filter(id__in=revised)
+        .order_by("id", "history_date", "history_id")
+        .values("id", "value", "released_on", "history_date", "history_type", "history_change_reason",
+                "period", "breakdown_key", "indicator__code", "geography__code")
+    )
+    corrections: list[Correction] = []
+    previous = None
+    for record in records:
+        if previous is not None and previous["id"] == record["id"] and record["history_type"] == "~":
+            changed_on = timezone.localdate(record["history_date"])
+            was_public = previous["released_on"] is None or previous["released_on"] <= changed_on
+            if was_public and record["value"] != previous["value"]:
+                corrections.append(Correction(
+                    observation_id=record["id"],
+                    indicator_code=record["indicator__code"],
+                    period=record["period"],
+                    breakdown_key=record["breakdown_key"],
+                    geography_code=record["geography__code"],
+                    old_value=previous["value"],
+                    new_value=record["value"],
+                    corrected_at=record["history_date"],
+                    reason=record["history_change_reason"] or "",
+                ))
+        previous = record
+    corrections.sort(key=lambda correction: correction.corrected_at, reverse=True)
+    return corrections

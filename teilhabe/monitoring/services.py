@@ -14,10 +14,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from teilhabe.accounts import permissions
+from teilhabe.core.cache import bump_data_version
 
+from . import permissions as monitoring_permissions
 from .importing import uploads
 from .importing.cells import DecimalMode
 from .importing.run import ImportReport, import_sources
+from .models import Indicator
+from .tasks import enqueue_recompute
 
 # --- acting users -------------------------------------------------------------------------------
 
@@ -74,9 +78,12 @@ def import_data(
     """
     if not (permissions.can_import_data(user) or is_system_actor(user)):
         raise PermissionDenied
-    return import_sources(
+    report = import_sources(
         paths, user=user, reason=reason, decimal=decimal, encoding=encoding, dry_run=dry_run, progress=progress
     )
+    if not dry_run:
+        _after_write()
+    return report
 
 
 def preview_import_upload(
@@ -117,6 +124,7 @@ def confirm_import_upload(*, token: str, user) -> ImportReport:
         expected_counts=upload.counts,
         labels=upload.labels,
     )
+    _after_write()
     transaction.on_commit(lambda: uploads.discard(upload))
     return report
 
@@ -142,12 +150,6 @@ def upload_observations(*, path: Path, user, reason: str = "") -> ImportReport:
     nothing is written. The codes are read with the importer's own reader, so the check sees exactly
     what the import would write. Raises ImportFailed naming row and column of every problem.
     """
-    # Imported here: this section was added beside the file import and keeps its imports to itself.
-    from teilhabe.core.cache import bump_data_version
-
-    from . import permissions as monitoring_permissions
-    from .models import Indicator
-
     if not monitoring_permissions.can_upload_observations(user):
         raise PermissionDenied
     codes = _indicator_codes_in(path)
@@ -161,7 +163,7 @@ def upload_observations(*, path: Path, user, reason: str = "") -> ImportReport:
             "You may upload observations only for your authority's indicators, not for: " + ", ".join(refused)
         )
     report = import_sources([path], user=user, reason=reason or "upload: API")
-    transaction.on_commit(bump_data_version)
+    _after_write()
     return report
 
 
@@ -190,3 +192,9 @@ def _indicator_codes_in(path: Path) -> set[str]:
             if code:
                 codes.add(code)
     return codes
+
+
+def _after_write() -> None:
+    """Every write to public data: pages and documents see a new data version, assessments are recomputed."""
+    transaction.on_commit(bump_data_version)
+    enqueue_recompute()

@@ -16,6 +16,7 @@ from django.utils import timezone
 from teilhabe.accounts.models import Authority, User
 from teilhabe.core.cache import bump_data_version
 from teilhabe.core.models import SiteProfile
+from teilhabe.monitoring.assessing import recompute_assessments
 from teilhabe.monitoring.models import (
     AreaOfAction,
     Assessment,
@@ -104,6 +105,7 @@ def load_demo(*, seed: int = DEFAULT_SEED, reset: bool = False, today: date | No
     measures = _create_measures(authorities, sub_goals[EDITION_2017.code], indicators)
     _update_site_profile()
     users = _create_users(authorities)
+    assessments = sum(recompute_assessments(edition=edition, today=today) for edition in editions.values())
     transaction.on_commit(bump_data_version)
     return {
         "editions": len(editions),
@@ -117,6 +119,7 @@ def load_demo(*, seed: int = DEFAULT_SEED, reset: bool = False, today: date | No
         "authorities": len(authorities),
         "geographies": len(geographies),
         "users": users,
+        "assessments": assessments,
     }
 
 
@@ -286,6 +289,9 @@ def _version(
     parameters: dict[str, object] = {"base_year": 2015}
     if spec.unit.limit is not None:
         parameters["limit"] = spec.unit.limit
+    if spec.unit.kind == "count":
+        # A city-wide count target means nothing for one district's count.
+        parameters["city_target_for_districts"] = False
     gap = {}
     if spec.is_gap:
         gap = {

@@ -1,0 +1,84 @@
+"""Progress assessments of each series against its target (docs/methods/progress.md)."""
+
+from __future__ import annotations
+
+from django.utils import translation
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+
+from teilhabe.api.views import PublicDetailView, PublicListView, ReadParameters
+from teilhabe.monitoring import queries
+from teilhabe.monitoring.models import Assessment
+
+from .parameters import edition_parameter, geography_parameter, indicator_parameter, selected_edition
+
+
+class AssessmentParameters(ReadParameters):
+    edition = edition_parameter()
+    indicator = indicator_parameter()
+    geography = geography_parameter()
+    series_kind = serializers.ChoiceField(choices=Assessment.SeriesKind.choices, required=False)
+
+
+class AssessmentOutput(serializers.ModelSerializer):
+    indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    edition = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    geography = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    components = serializers.DictField(read_only=True, help_text="The inputs and intermediate values of the method.")
+    explanation = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "id",
+            "indicator",
+            "edition",
+            "series_kind",
+            "breakdown_key",
+            "geography",
+            "profile",
+            "status",
+            "score",
+            "progress_value",
+            "needed_change_per_year",
+            "is_uncertain",
+            "components",
+            "explanation",
+            "explanation_de",
+            "explanation_en",
+            "computed_at",
+        ]
+        read_only_fields = fields
+
+    def get_explanation(self, assessment: Assessment) -> str:
+        """The plain-language explanation in the requested language (German if there is none)."""
+        if translation.get_language() == "en" and assessment.explanation_en:
+            return assessment.explanation_en
+        return assessment.explanation_de
+
+
+@extend_schema(parameters=[AssessmentParameters])
+class AssessmentList(PublicListView):
+    """Stored assessments of an edition (default: the current one)."""
+
+    serializer_class = AssessmentOutput
+    parameters_class = AssessmentParameters
+
+    def get_queryset(self):
+        parameters = self.parameters
+        edition = selected_edition(parameters)
+        if edition is None:
+            return Assessment.objects.none()
+        rows = queries.list_assessments(edition=edition, indicator=parameters.get("indicator"))
+        if parameters.get("geography") is not None:
+            rows = rows.filter(geography=parameters["geography"])
+        if "series_kind" in parameters:
+            rows = rows.filter(series_kind=parameters["series_kind"])
+        return rows.select_related("edition")
+
+
+class AssessmentDetail(PublicDetailView):
+    serializer_class = AssessmentOutput
+
+    def get_queryset(self):
+        return Assessment.objects.select_related("indicator", "edition", "geography")

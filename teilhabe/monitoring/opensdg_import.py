@@ -1,0 +1,662 @@
+"""Import an Open SDG data repository into a concept edition (docs/methods/progress.md, section 8).
+
+The pure reader (opensdg.py) reads settings, names and data; this service checks the files, maps
+ids, breakdown columns and GeoCodes onto the monitoring models and writes everything in one
+transaction. Running it again on the same files changes nothing. How the files map:
+
+- the edition is created or reused by code; one area of action per SDG goal (code = the goal number);
+- Indicator.code = the Open SDG id; its version keeps title, definition and unit in English (and in
+  German when the repository has meta/de/), the direction of the first selection, and the publisher's
+  settings under profile_parameters["opensdg"] (options, auto calculation, manual status, columns,
+  names in other languages) so that the Open SDG rows can be rebuilt exactly (assessing.py);
+- each breakdown column, and Units and Series, becomes a breakdown dimension (matched by its English
+  name, else created with a slug code); each cell a category (matched by English name within the
+  dimension, else created); codes are at most 30 characters so that breakdown keys fit;
+- the dataset's total is a root geography (code = the edition code); each GeoCode a district below it
+  (code "<edition code>-<GeoCode>");
+- Value and Progress become the observation's value and progress value; rows without a value are
+  left out; a year label that is not a year or school year ("2015 Q4", "2005-2007") counts as its
+  first year, as in Open SDG, and is kept in the observation's note.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from simple_history.utils import bulk_update_with_history
+
+from teilhabe.accounts import permissions
+from teilhabe.core.cache import bump_data_version
+
+from . import opensdg, services
+from .assessing import OPENSDG_PARAMETERS
+from .breakdowns import make_key
+from .models import (
+    AreaOfAction,
+    BreakdownCategory,
+    BreakdownDimension,
+    Direction,
+    Edition,
+    Geography,
+    Indicator,
+    IndicatorVersion,
+    Observation,
+)
+from .periods import PeriodError, PeriodKind, parse_period
+from .tasks import enqueue_recompute
+
+SOURCE = "Open SDG data repository"
+CHANGE_REASON = "Open SDG import"
+CODE_LENGTH = 30
+BREAKDOWN_KEY_LENGTH = Observation._meta.get_field("breakdown_key").max_length
+SERIES_COLUMNS = ("Units", "Series")
+BATCH_SIZE = 2000
+# Observation fields an import writes; an observation whose fields all match is left alone.
+WRITTEN_FIELDS = ("period_kind", "period_start", "period_end", "value", "progress_value", "note", "source")
+
+
+class OpenSdgImportFailed(Exception):
+    """The repository cannot be imported; nothing was written. `problems` name file and row."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+    def describe(self) -> str:
+        return "\n".join(f"- {problem}" for problem in self.problems)
+
+
+@dataclass
+class OpenSdgImportReport:
+    edition: Edition
+    indicators: int = 0
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    rows_without_value: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Cell:
+    """One observation as read: where it comes from and what it says."""
+
+    line: int
+    period: tuple[str, str, date, date, str]  # code, kind, start, end, note
+    key: str
+    geocode: str
+    value: float
+    progress: float | None
+
+
+@transaction.atomic
+def import_opensdg(
+    *, repository: Path, user, edition_code: str | None = None, title: str | None = None
+) -> OpenSdgImportReport:
+    """Import (or update) every indicator of an Open SDG repository into the edition `edition_code`.
+
+    `user` is a department admin or a system actor; it is recorded in the history of the
+    observations. Raises OpenSdgImportFailed naming file and row of every problem; the database
+    is then unchanged. Schedules the recomputation of the edition's assessments.
+    """
+    if not (permissions.can_import_data(user) or services.is_system_actor(user)):
+        raise PermissionDenied
+    repository = Path(repository)
+    indicators, settings_by_id, cells, warnings = _read(repository)
+    edition_code = edition_code or slugify(repository.resolve().name)[:50] or "opensdg"
+    report = OpenSdgImportReport(edition=_edition(edition_code, title or f"Open SDG: {repository.resolve().name}"))
+    report.warnings = warnings
+    report.rows_without_value = sum(1 for w in warnings if w.startswith("row without value"))
+    root = _root_geography(report.edition)
+    geographies = _geographies(root, indicators, cells)
+    dimensions = _dimensions(indicators, cells)
+    areas = _areas(report.edition, indicators)
+    versions = _versions(report.edition, indicators, settings_by_id, areas, dimensions, root, user)
+    observations = {
+        version.indicator_id: _observation_cells(indicator, cells[indicator.indicator_id], dimensions)
+        for indicator, version in zip(indicators, versions, strict=True)
+    }
+    _write_observations(observations, geographies, user, report)
+    report.indicators = len(versions)
+    enqueue_recompute(indicator_ids=[v.indicator_id for v in versions], edition_ids=[report.edition.pk])
+    transaction.on_commit(bump_data_version)
+    return report
+
+
+# --------------------------------------------------------------------------- reading and checking
+
+
+def _read(repository: Path) -> tuple[list[opensdg.OpenSdgIndicator], dict[str, dict], dict[str, list], list[str]]:
+    """Read and check every indicator; all problems are collected before anything is written."""
+    if not repository.is_dir():
+        raise OpenSdgImportFailed([f"{repository}: not a directory"])
+    ids = opensdg.list_indicator_ids(repository)
+    if not ids:
+        raise OpenSdgImportFailed(
+            [
+                f"{repository}: no indicators found (expected data/indicator_<id>.csv, meta/<id>.md or "
+                "indicator-config/<id>.yml)"
+            ]
+        )
+    problems: list[str] = []
+    warnings: list[str] = []
+    indicators, settings_by_id, cells = [], {}, {}
+    for indicator_id in ids:
+        where = f"settings of {indicator_id} (meta/{indicator_id}.md, indicator-config/{indicator_id}.yml)"
+        if not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z.-]*", indicator_id) or len(indicator_id) > 50:
+            problems.append(f"{indicator_id}: an indicator id must be letters, digits, '-' and '.' (at most 50)")
+            continue
+        try:
+            settings_by_id[indicator_id] = opensdg.read_settings(repository, indicator_id)
+            options = settings_by_id[indicator_id].get("progress_calculation_options")
+            if options is not None and not (
+                isinstance(options, list) and all(isinstance(entry, Mapping) for entry in options)
+            ):
+                problems.append(f"{where}: progress_calculation_options must be a list of settings")
+                continue
+            opensdg.parse_progress_options(options)
+        except (ValueError, TypeError, AttributeError, yaml.YAMLError, OSError) as error:
+            # YAML errors carry their own line numbers in the message.
+            problems.append(f"{where}: {error}")
+            continue
+        try:
+            indicator = opensdg.read_indicator(repository, indicator_id)
+        except (ValueError, csv.Error, OSError, yaml.YAMLError) as error:
+            problems.append(f"data/indicator_{indicator_id}.csv or translations: {error}")
+            continue
+        indicators.append(indicator)
+        cells[indicator_id] = _check_data(repository, indicator, problems, warnings)
+    if problems:
+        raise OpenSdgImportFailed(problems)
+    return indicators, settings_by_id, cells, warnings
+
+
+def _check_data(
+    repository: Path, indicator: opensdg.OpenSdgIndicator, problems: list[str], warnings: list[str]
+) -> list[tuple[int, opensdg.DataRow]]:
+    """Pair each data row with its line number, checking years and numbers on the way.
+
+    The reader leaves out blank rows and turns unreadable numbers into None; an import must
+    instead say which row of which file is wrong, so the file is walked once more here.
+    """
+    path = repository / "data" / f"indicator_{indicator.indicator_id}.csv"
+    name = f"data/{path.name}"
+    if not indicator.has_data:
+        return []
+    lines: list[int] = []
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        header = [cell.strip() for cell in next(reader, [])]
+        if "Year" not in header or "Value" not in header:
+            problems.append(f"{name}, row 1: the columns Year and Value are required")
+            return []
+        year_at, value_at = header.index("Year"), header.index("Value")
+        progress_at = header.index("Progress") if "Progress" in header else None
+        for record in reader:
+            if not any(cell.strip() for cell in record):
+                continue
+            line = reader.line_num
+            year = record[year_at].strip() if year_at < len(record) else ""
+            if not re.fullmatch(r"\d{4}", year[:4]):
+                problems.append(f"{name}, row {line}, column Year: {year!r} is not a year")
+                continue
+            for column, at in (("Value", value_at), ("Progress", progress_at)):
+                text = record[at].strip() if at is not None and at < len(record) else ""
+                if text and not _is_number(text):
+                    problems.append(f"{name}, row {line}, column {column}: {text!r} is not a number")
+            lines.append(line)
+    if len(lines) != len(indicator.rows):
+        return []  # the problems above explain the difference
+    paired = []
+    for line, row in zip(lines, indicator.rows, strict=True):
+        if row.value is None:
+            warnings.append(f"row without value: {name}, row {line}")
+            continue
+        paired.append((line, row))
+    return paired
+
+
+def _is_number(text: str) -> bool:
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
+
+
+# --------------------------------------------------------------------------- concept
+
+
+def _edition(code: str, title: str) -> Edition:
+    edition = Edition.objects.filter(code=code).first()
+    if edition is None:
+        edition = Edition.objects.create(code=code, title_de=title, title_en=title)
+    return edition
+
+
+def _root_geography(edition: Edition) -> Geography:
+    root = Geography.objects.filter(code=edition.code).first()
+    if root is None:
+        return Geography.objects.create(
+            code=edition.code, name_en=str(edition.title), level=Geography.Level.CITY, position=0
+        )
+    if root.parent_id is not None:
+        raise OpenSdgImportFailed(
+            [f"geography {root.code!r} already exists below another geography; it cannot be the dataset's total"]
+        )
+    return root
+
+
+def _geographies(
+    root: Geography, indicators: list[opensdg.OpenSdgIndicator], cells: dict[str, list]
+) -> dict[str, Geography]:
+    """GeoCode -> geography below the root, named by the data's Geography column where it is unambiguous."""
+    names: dict[str, Counter] = defaultdict(Counter)
+    for indicator in indicators:
+        for _line, row in cells[indicator.indicator_id]:
+            geocode = row.cell("GeoCode")
+            if geocode:
+                names[geocode][row.cell("Geography")] += 1
+    existing = {g.code: g for g in Geography.objects.filter(parent=root)}
+    taken = set(Geography.objects.filter(code__startswith=f"{root.code}-").values_list("code", flat=True))
+    result = {"": root}
+    created = []
+    for geocode in sorted(names):
+        code = _geography_code(root.code, geocode)
+        if code in existing:
+            result[geocode] = existing[code]
+            continue
+        if code in taken:
+            raise OpenSdgImportFailed([f"GeoCode {geocode!r}: geography {code!r} exists elsewhere in the hierarchy"])
+        label = next((name for name, _count in names[geocode].most_common() if name), geocode)
+        geography = Geography(code=code, name_en=label[:200], level=Geography.Level.DISTRICT, parent=root)
+        created.append(geography)
+        result[geocode] = geography
+    Geography.objects.bulk_create(created)
+    return result
+
+
+def _geography_code(root_code: str, geocode: str) -> str:
+    slug = slugify(geocode) or hashlib.sha1(geocode.encode()).hexdigest()[:8]
+    return f"{root_code}-{slug}"[:50]
+
+
+def _code(label: str, taken: set[str]) -> str:
+    """A slug code of at most CODE_LENGTH characters, unique among `taken` (which it joins)."""
+    base = slugify(label.replace("+", " plus"))
+    if not base or len(base) > CODE_LENGTH:
+        digest = hashlib.sha1(label.encode()).hexdigest()[:8]
+        base = f"{base[: CODE_LENGTH - 9].rstrip('-_')}-{digest}".lstrip("-")
+    code, number = base, 2
+    while code in taken:
+        suffix = f"-{number}"
+        code = f"{base[: CODE_LENGTH - len(suffix)]}{suffix}"
+        number += 1
+    taken.add(code)
+    return code
+
+
+@dataclass
+class _Dimensions:
+    """Column label -> dimension code, and (column, cell label) -> category code."""
+
+    columns: dict[str, BreakdownDimension]
+    categories: dict[tuple[str, str], str]
+
+
+def _dimension_columns(indicator: opensdg.OpenSdgIndicator) -> list[str]:
+    return [c for c in indicator.columns if c in indicator.breakdown_columns or c in SERIES_COLUMNS]
+
+
+def _dimensions(indicators: list[opensdg.OpenSdgIndicator], cells: dict[str, list]) -> _Dimensions:
+    """Match breakdown columns and cells to dimensions and categories by English name, creating the rest."""
+    used: dict[str, set[str]] = defaultdict(set)
+    for indicator in indicators:
+        columns = _dimension_columns(indicator)
+        for column in columns:
+            used[column]
+        for _line, row in cells[indicator.indicator_id]:
+            for column in columns:
+                if value := row.cell(column):
+                    used[column].add(value)
+    existing = list(BreakdownDimension.objects.all())
+    by_name = {}
+    for dimension in existing:
+        by_name.setdefault(dimension.name_en or dimension.name, dimension)
+    taken = {dimension.code for dimension in existing}
+    columns: dict[str, BreakdownDimension] = {}
+    for column in sorted(used):
+        dimension = by_name.get(column)
+        if dimension is None:
+            dimension = BreakdownDimension.objects.create(code=_code(column, taken), name_en=column[:200])
+        columns[column] = dimension
+    categories_by_dimension: dict[int, dict[str, str]] = defaultdict(dict)
+    taken_by_dimension: dict[int, set[str]] = defaultdict(set)
+    for dimension_id, code, name_en, name in BreakdownCategory.objects.filter(
+        dimension__in=list(columns.values())
+    ).values_list("dimension_id", "code", "name_en", "name"):
+        categories_by_dimension[dimension_id].setdefault(name_en or name, code)
+        taken_by_dimension[dimension_id].add(code)
+    categories: dict[tuple[str, str], str] = {}
+    created = []
+    for column in sorted(used):
+        dimension = columns[column]
+        known = categories_by_dimension[dimension.pk]
+        for label in sorted(used[column]):
+            code = known.get(label)
+            if code is None:
+                code = _code(label, taken_by_dimension[dimension.pk])
+                known[label] = code
+                created.append(BreakdownCategory(dimension=dimension, code=code, name_en=label[:200]))
+            categories[(column, label)] = code
+    BreakdownCategory.objects.bulk_create(created, batch_size=BATCH_SIZE)
+    return _Dimensions(columns=columns, categories=categories)
+
+
+def _goal(indicator_id: str) -> str:
+    return re.split(r"[-.]", indicator_id)[0]
+
+
+def _areas(edition: Edition, indicators: list[opensdg.OpenSdgIndicator]) -> dict[str, AreaOfAction]:
+    """One area of action per SDG goal, coded by the goal number."""
+    areas = {area.code: area for area in AreaOfAction.objects.filter(edition=edition)}
+    for goal in sorted({_goal(i.indicator_id) for i in indicators}, key=lambda g: (not g.isdigit(), g.zfill(4))):
+        if goal not in areas:
+            areas[goal] = AreaOfAction.objects.create(
+                edition=edition,
+                code=goal,
+                title_de=f"Ziel {goal}",
+                title_en=f"Goal {goal}",
+                position=int(goal) if goal.isdigit() else 0,
+            )
+    return areas
+
+
+def _first_selection(indicator: opensdg.OpenSdgIndicator) -> opensdg.Selection:
+    for selection in indicator.progress_calculation_options:
+        return selection.group[0] if selection.is_group else selection
+    return opensdg.Selection()
+
+
+def _json(value: object) -> object:
+    """Settings as JSON (YAML may hold dates and other types JSON lacks)."""
+    return json.loads(json.dumps(value, default=str))
+
+
+def _versions(
+    edition: Edition,
+    indicators: list[opensdg.OpenSdgIndicator],
+    settings_by_id: dict[str, dict],
+    areas: dict[str, AreaOfAction],
+    dimensions: _Dimensions,
+    root: Geography,
+    user,
+) -> list[IndicatorVersion]:
+    languages = set(settings.MODELTRANSLATION_LANGUAGES)
+    codes = [indicator.indicator_id for indicator in indicators]
+    existing = {i.code: i for i in Indicator.objects.filter(code__in=codes)}
+    foreign = (
+        Observation.objects.filter(indicator__code__in=codes)
+        .exclude(source=SOURCE)
+        .values_list("indicator__code", flat=True)
+        .distinct()
+    )
+    if foreign := sorted(set(foreign)):
+        raise OpenSdgImportFailed(
+            [
+                f"indicator {code}: it already has observations from another source; an Open SDG import would "
+                "mix with them"
+                for code in foreign
+            ]
+        )
+    for code in codes:
+        if code not in existing:
+            existing[code] = Indicator.objects.create(code=code)
+    current = {v.indicator_id: v for v in IndicatorVersion.objects.filter(edition=edition, indicator__code__in=codes)}
+    versions = []
+    for position, indicator in enumerate(indicators, start=1):
+        raw = settings_by_id[indicator.indicator_id]
+        columns = _dimension_columns(indicator)
+        first = _first_selection(indicator)
+        english = indicator.names.get("en") or indicator.indicator_id
+        definition = raw.get("indicator_definition") or raw.get("national_indicator_description") or english
+        unit = raw.get("computation_units") or raw.get("unit_of_measure") or ""
+        fields = {
+            "area": areas[_goal(indicator.indicator_id)],
+            "status": IndicatorVersion.Status.ACTIVE,
+            "title_en": str(english)[:300],
+            "definition_en": str(definition),
+            "unit_en": str(unit)[:100],
+            "decimals": _decimals(indicator),
+            "direction": Direction.POSITIVE if first.direction == "positive" else Direction.NEGATIVE,
+            "profile": IndicatorVersion.Profile.OPENSDG,
+            "position": position,
+            "profile_parameters": {
+                OPENSDG_PARAMETERS: {
+                    "indicator_id": indicator.indicator_id,
+                    "auto_progress_calculation": indicator.auto_progress_calculation,
+                    "progress_calculation_options": _json(raw.get("progress_calculation_options") or []),
+                    "progress_status": indicator.progress_status,
+                    "columns": list(indicator.columns),
+                    "dimensions": {column: dimensions.columns[column].code for column in columns},
+                    "has_data": indicator.has_data,
+                    "root_geography": root.code,
+                    "names": {lang: name for lang, name in indicator.names.items() if lang not in languages},
+                },
+            },
+        }
+        for language in languages - {"en"}:
+            if name := indicator.names.get(language):
+                fields[f"title_{language}"] = str(name)[:300]
+        version = current.get(existing[indicator.indicator_id].pk)
+        if version is None:
+            version = IndicatorVersion(indicator=existing[indicator.indicator_id], edition=edition, **fields)
+            _save_with_history(version, user)
+        elif any(getattr(version, name) != value for name, value in fields.items()):
+            for name, value in fields.items():
+                setattr(version, name, value)
+            _save_with_history(version, user)
+        version.breakdowns.set([dimensions.columns[column] for column in columns])
+        versions.append(version)
+    return versions
+
+
+def _save_with_history(instance, user) -> None:
+    instance._change_reason = CHANGE_REASON
+    instance._history_user = user
+    instance.save()
+
+
+def _decimals(indicator: opensdg.OpenSdgIndicator) -> int:
+    """Decimal places to show: as many as the data use, at most three."""
+    places = 0
+    for row in indicator.rows[:2000]:
+        if row.value is not None:
+            text = repr(row.value)
+            if "e" not in text and "." in text:
+                places = max(places, len(text.split(".")[1].rstrip("0")))
+    return min(places, 3)
+
+
+# --------------------------------------------------------------------------- observations
+
+
+def _period(year_label: str, year: int) -> tuple[str, str, date, date, str]:
+    """Canonical period of an Open SDG year label; other labels count as their first year, kept in the note."""
+    try:
+        period = parse_period(year_label)
+    except PeriodError:
+        period = None
+    if period is not None and period.year == year:
+        return period.code, period.kind.value, period.start, period.end, ""
+    return str(year), PeriodKind.YEAR.value, date(year, 1, 1), date(year, 12, 31), f"Open SDG year: {year_label}"
+
+
+def _observation_cells(
+    indicator: opensdg.OpenSdgIndicator,
+    rows: list[tuple[int, opensdg.DataRow]],
+    dimensions: _Dimensions,
+) -> dict[tuple[str, str, str], _Cell]:
+    """(period, breakdown key, GeoCode) -> the row's observation; two rows in one cell are a problem."""
+    name = f"data/indicator_{indicator.indicator_id}.csv"
+    columns = _dimension_columns(indicator)
+    keys: dict[tuple[str, ...], str] = {}
+    result: dict[tuple[str, str, str], _Cell] = {}
+    problems: list[str] = []
+    for line, row in rows:
+        values = tuple(row.cell(column) for column in columns)
+        key = keys.get(values)
+        if key is None:
+            key = make_key(
+                (dimensions.columns[column].code, dimensions.categories[(column, value)])
+                for column, value in zip(columns, values, strict=True)
+                if value
+            )
+            keys[values] = key
+        if len(key) > BREAKDOWN_KEY_LENGTH:
+            problems.append(f"{name}, row {line}: the combination of breakdowns is too long to store ({key})")
+            continue
+        period = _period(row.year_label, row.year)
+        geocode = row.cell("GeoCode")
+        cell = _Cell(line, period, key, geocode, row.value, row.progress if indicator.has_progress_column else None)
+        identity = (period[0], key, geocode)
+        if identity in result:
+            problems.append(f"{name}, row {line}: same year, breakdowns and GeoCode as row {result[identity].line}")
+            continue
+        result[identity] = cell
+    if problems:
+        raise OpenSdgImportFailed(problems)
+    return result
+
+
+def _write_observations(
+    observations: dict[int, dict], geographies: dict[str, Geography], user, report: OpenSdgImportReport
+) -> None:
+    """Create, update and delete observations so that they match the files; history rows for each change."""
+    wanted: dict[tuple[int, str, str, int], dict] = {
+        (indicator_id, period, key, geographies[geocode].pk): _fields(cell)
+        for indicator_id, cells in observations.items()
+        for (period, key, geocode), cell in cells.items()
+    }
+    existing = Observation.objects.filter(indicator_id__in=list(observations)).values_list(
+        "id", "indicator_id", "period", "breakdown_key", "geography_id", *WRITTEN_FIELDS
+    )
+    found: set[tuple[int, str, str, int]] = set()
+    changed: dict[int, dict] = {}
+    stale: list[int] = []
+    for pk, indicator_id, period, key, geography_id, *values in existing.iterator(chunk_size=10_000):
+        identity = (indicator_id, period, key, geography_id)
+        fields = wanted.get(identity)
+        if fields is None:
+            stale.append(pk)
+            continue
+        found.add(identity)
+        if tuple(fields.values()) != tuple(values):
+            changed[pk] = fields
+    report.unchanged = len(found) - len(changed)
+    for start in range(0, len(stale), BATCH_SIZE):
+        for observation in Observation.objects.filter(pk__in=stale[start : start + BATCH_SIZE]):
+            observation._change_reason = CHANGE_REASON
+            observation._history_user = user
+            observation.delete()
+    if changed:
+        instances = []
+        for observation in Observation.objects.filter(pk__in=list(changed)):
+            for name, value in changed[observation.pk].items():
+                setattr(observation, name, value)
+            instances.append(observation)
+        bulk_update_with_history(
+            instances,
+            Observation,
+            list(WRITTEN_FIELDS),
+            batch_size=BATCH_SIZE,
+            default_user=user,
+            default_change_reason=CHANGE_REASON,
+        )
+    _insert_with_history([(identity, fields) for identity, fields in wanted.items() if identity not in found], user)
+    report.created, report.updated, report.deleted = len(wanted) - len(found), len(changed), len(stale)
+
+
+def _fields(cell: _Cell) -> dict:
+    """The written fields of a cell's observation, in the order of WRITTEN_FIELDS."""
+    _code, kind, start, end, note = cell.period
+    return {
+        "period_kind": kind,
+        "period_start": start,
+        "period_end": end,
+        "value": cell.value,
+        "progress_value": cell.progress,
+        "note": note,
+        "source": SOURCE,
+    }
+
+
+def _insert_with_history(rows: list[tuple[tuple[int, str, str, int], dict]], user) -> None:
+    """Insert new observations and their '+' history rows with plain INSERTs.
+
+    The ORM's bulk_create is limited on SQLite to a few dozen rows per statement (999 parameters)
+    and builds a model instance per row; for the 200,000 rows of a national repository that takes
+    minutes, executemany seconds. The new rows share one timestamp, by which the history rows find them.
+    """
+    if not rows:
+        return
+    ops = connection.ops
+    stamp = ops.adapt_datetimefield_value(timezone.now())
+    columns = (
+        "created_at",
+        "updated_at",
+        "indicator_id",
+        "period",
+        "breakdown_key",
+        "geography_id",
+        *WRITTEN_FIELDS,
+        "is_provisional",
+    )
+    values = [
+        (
+            stamp,
+            stamp,
+            indicator_id,
+            period,
+            key,
+            geography_id,
+            fields["period_kind"],
+            ops.adapt_datefield_value(fields["period_start"]),
+            ops.adapt_datefield_value(fields["period_end"]),
+            fields["value"],
+            fields["progress_value"],
+            fields["note"],
+            fields["source"],
+            False,
+        )
+        for (indicator_id, period, key, geography_id), fields in rows
+    ]
+    table = Observation._meta.db_table
+    history = Observation.history.model._meta.db_table
+    copied = ", ".join(field.column for field in Observation._meta.concrete_fields)
+    indicator_ids = sorted({identity[0] for identity, _fields in rows})
+    with connection.cursor() as cursor:
+        insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+        for start in range(0, len(values), 10_000):
+            cursor.executemany(insert, values[start : start + 10_000])
+        cursor.execute(
+            f"INSERT INTO {history} ({copied}, history_date, history_change_reason, history_type, history_user_id) "
+            f"SELECT {copied}, %s, %s, '+', %s FROM {table} "
+            f"WHERE created_at = %s AND indicator_id IN ({', '.join(['%s'] * len(indicator_ids))})",
+            [stamp, CHANGE_REASON, getattr(user, "pk", None), stamp, *indicator_ids],
+        )
