@@ -6,8 +6,17 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("konzept/", views.edition_list, name="edition_list"),
+    path("konzept/<slug:edition>/", views.edition_detail, name="edition_detail"),
     path("konzept/<slug:edition>/<slug:code>/", views.area_detail, name="area_detail"),
     path("indikatoren/<str:code>/", views.indicator_detail, name="indicator_detail"),
     path("bezirke/<slug:code>/", views.district_detail, name="district_detail"),
     path("massnahmen/<slug:code>/", views.measure_detail, name="measure_detail"),
+    path("suche/", views.search, name="search"),
+    path("barrierefreiheit/", views.accessibility, name="accessibility"),
+    path("impressum/", views.imprint, name="imprint"),
+    path("datenschutz/", views.privacy, name="privacy"),
+    path("leichte-sprache/", views.easy_language, name="easy_language"),
+    path("kontakt/", views.contact, name="contact"),
+    path("sprache/", views.language_set, name="language_set"),
 ]

@@ -1,33 +1,156 @@
-"""Public portal pages: thin views over monitoring queries."""
+"""Public portal pages: thin views over the portal's page queries.
 
+Pages that show data are cached per language and path until the data version changes
+(teilhabe.core.cache); forms (search, accessibility feedback) are not.
+"""
+
+from django.conf import settings
+from django.core.mail import send_mail
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.i18n import set_language
 
-from teilhabe.monitoring import queries
-from teilhabe.monitoring.models import Geography, Measure
+from teilhabe.core.cache import cache_public_page
+from teilhabe.core.models import SiteProfile
+from teilhabe.core.ratelimit import limit_public_form
+from teilhabe.monitoring import queries as monitoring
+
+from . import queries
+from .forms import AccessibilityFeedbackForm, SearchForm
 
 
+@require_GET
+@cache_public_page
 def home(request: HttpRequest) -> HttpResponse:
-    edition = queries.get_current_edition()
-    areas = queries.list_top_areas_with_indicators(edition) if edition else []
-    return render(request, "portal/home.html", {"edition": edition, "areas": areas})
+    edition = monitoring.get_current_edition()
+    overview = queries.get_concept_overview(edition) if edition else None
+    return render(
+        request, "portal/home.html", {"edition": edition, "overview": overview, "districts": queries.list_districts()}
+    )
 
 
+@require_GET
+@cache_public_page
+def edition_detail(request: HttpRequest, edition: str) -> HttpResponse:
+    edition_object = queries.get_edition(edition)
+    overview = queries.get_concept_overview(edition_object)
+    return render(request, "portal/edition_detail.html", {"edition": edition_object, "overview": overview})
+
+
+@require_GET
+@cache_public_page
+def edition_list(request: HttpRequest) -> HttpResponse:
+    comparison = queries.get_edition_comparison(request.GET.get("from"), request.GET.get("to"))
+    return render(request, "portal/edition_list.html", {"comparison": comparison})
+
+
+@require_GET
+@cache_public_page
 def area_detail(request: HttpRequest, edition: str, code: str) -> HttpResponse:
-    area = queries.get_area(edition, code)
-    return render(request, "portal/area_detail.html", {"area": area})
+    page = queries.get_area_page(edition, code)
+    return render(request, "portal/area_detail.html", {"page": page, "area": page.area})
 
 
+@require_GET
+@cache_public_page
 def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
-    version = queries.get_indicator_version(code)
-    return render(request, "portal/indicator_detail.html", {"version": version})
+    page = queries.get_indicator_page(code, request.GET.get("edition") or None)
+    return render(
+        request,
+        "portal/indicator_detail.html",
+        {"page": page, "version": page.version, "min_public_count": settings.TEILHABE_MIN_PUBLIC_COUNT},
+    )
 
 
+@require_GET
+@cache_public_page
 def district_detail(request: HttpRequest, code: str) -> HttpResponse:
-    district = get_object_or_404(Geography, code=code)
-    return render(request, "portal/district_detail.html", {"district": district})
+    page = queries.get_district_page(code)
+    return render(request, "portal/district_detail.html", {"page": page, "district": page.district})
 
 
+@require_GET
+@cache_public_page
 def measure_detail(request: HttpRequest, code: str) -> HttpResponse:
-    measure = get_object_or_404(Measure.objects.select_related("authority"), code=code)
-    return render(request, "portal/measure_detail.html", {"measure": measure})
+    measure = queries.get_measure(code)
+    rows = queries.list_measure_indicator_rows(measure)
+    return render(request, "portal/measure_detail.html", {"measure": measure, "rows": rows})
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    results = queries.search(form.cleaned_data["q"]) if form.is_valid() else None
+    return render(request, "portal/search.html", {"form": form, "results": results})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@limit_public_form("accessibility-feedback")
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement (BITV 2.0) with its feedback channel: a form that e-mails the contact."""
+    profile = SiteProfile.current()
+    recipient = profile.accessibility_contact_email or profile.contact_email
+    form = AccessibilityFeedbackForm(request.POST or None)
+    if request.method == "POST" and recipient and form.is_valid():
+        data = form.cleaned_data
+        body = "\n\n".join(
+            part
+            for part in [
+                data["message"],
+                _("Page concerned: %(page)s") % {"page": data["page"]} if data["page"] else "",
+                _("Reply to: %(email)s") % {"email": data["email"]} if data["email"] else "",
+            ]
+            if part
+        )
+        send_mail(_("Accessibility feedback on the portal"), body, settings.DEFAULT_FROM_EMAIL, [recipient])
+        return redirect(reverse("portal:accessibility") + "?sent=1#feedback")
+    return render(
+        request,
+        "portal/accessibility.html",
+        {
+            "form": form,
+            "recipient": recipient,
+            "sent": request.GET.get("sent") == "1",
+            "statement_date": getattr(settings, "TEILHABE_ACCESSIBILITY_STATEMENT_DATE", ""),
+        },
+    )
+
+
+@require_GET
+@cache_public_page
+def imprint(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/imprint.html")
+
+
+@require_GET
+@cache_public_page
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "portal/privacy.html",
+        {
+            "retention_days": settings.TEILHABE_CONTACT_RETENTION_DAYS,
+            "session_hours": settings.SESSION_COOKIE_AGE // 3600,
+        },
+    )
+
+
+@require_GET
+@cache_public_page
+def easy_language(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/easy_language.html")
+
+
+@require_GET
+@cache_public_page
+def contact(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/contact.html", {"authorities": queries.list_responsible_authorities()})
+
+
+# Changing the interface language is harmless to forge, and a CSRF token in the
+# switcher would bind every cached page to one visitor; so this POST needs none.
+language_set = require_POST(csrf_exempt(set_language))

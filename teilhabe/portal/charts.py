@@ -1,0 +1,376 @@
+"""Charts as accessible, self-contained SVG rendered on the server.
+
+Line charts are Vega-Lite specifications built with Altair and rendered by vl-convert
+(no browser, no JavaScript, no request to another host). The SVG is made responsive
+(the root keeps its viewBox, loses its fixed size), gets a <title> and <desc> that
+screen readers announce, and is cached under a hash of its content and language, so
+each distinct chart is rendered once. Sparklines and the district tile map are small
+enough to write as SVG directly, which keeps pages with dozens of them fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import altair as alt
+import vl_convert
+from django.core.cache import cache
+from django.utils.formats import number_format
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+CHART_CACHE_TIMEOUT = 30 * 24 * 60 * 60  # content-addressed: a changed chart gets a new key
+
+# Okabe–Ito colours that keep at least 3:1 contrast against white (WCAG 1.4.11), each paired
+# with its own dash pattern and point shape so no series is told apart by colour alone.
+PALETTE = ("#000000", "#D55E00", "#0072B2", "#009E73", "#CC79A7", "#6B4E00")
+DASHES = ((1, 0), (6, 3), (2, 2), (8, 3, 2, 3), (4, 4), (1, 3))
+SHAPES = ("circle", "square", "triangle-up", "diamond", "cross", "triangle-down")
+TARGET_COLOUR = "#4A4A4A"
+FONT = "Noto Sans, DejaVu Sans, Liberation Sans, sans-serif"
+FORMAT_LOCALES = {"de": "de-DE", "en": "en-US"}
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    year: int
+    period: str
+    value: float
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    points: tuple[SeriesPoint, ...]
+
+
+@dataclass(frozen=True)
+class TargetLine:
+    """A target value for one series (or the gap), drawn as a dashed line up to its year."""
+
+    label: str
+    value: float
+    year: int
+    baseline_year: int | None = None
+
+
+@dataclass(frozen=True)
+class TableRow:
+    period: str
+    cells: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """What a page needs to show a chart accessibly: the SVG, a text summary and a data table."""
+
+    chart_id: str
+    title: str
+    svg: SafeString
+    summary: str
+    columns: tuple[str, ...]
+    rows: tuple[TableRow, ...] = field(default_factory=tuple)
+
+
+def format_number(value: float | None, decimals: int = 1) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return number_format(round(value, decimals), decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
+def with_unit(text: str, unit: str) -> str:
+    if not unit or text == "–":
+        return text
+    return f"{text}\u00a0{unit}"  # a no-break space keeps number and unit on one line
+
+
+# --------------------------------------------------------------------------- Vega-Lite charts
+
+
+def _config() -> dict:
+    label = {
+        "labelFont": FONT,
+        "titleFont": FONT,
+        "labelFontSize": 13,
+        "titleFontSize": 13,
+        "labelColor": "#1a1a1a",
+        "titleColor": "#1a1a1a",
+    }
+    return {
+        "font": FONT,
+        "background": "#ffffff",
+        "view": {"stroke": None},
+        "axis": {**label, "gridColor": "#d6d6d6", "domainColor": "#4a4a4a", "tickColor": "#4a4a4a"},
+        "legend": {
+            **label,
+            "orient": "bottom",
+            "direction": "vertical",
+            "symbolStrokeWidth": 2.5,
+            "labelLimit": 480,
+            "symbolSize": 90,
+        },
+        "title": {"font": FONT, "fontSize": 15, "color": "#1a1a1a", "anchor": "start"},
+        "text": {"font": FONT, "fontSize": 12, "color": "#1a1a1a"},
+    }
+
+
+_ROOT = re.compile(r"<svg\b[^>]*>")
+_INNER_ARIA = re.compile(r'\s(?:role|aria-[a-z]+)="[^"]*"')
+
+
+def _finish_svg(raw: str, *, chart_id: str, title: str, description: str) -> str:
+    """Make the rendered SVG responsive and announce it as one image with a title and description."""
+    match = _ROOT.search(raw)
+    if match is None:
+        raise ValueError("the renderer returned no <svg> element")
+    view_box = re.search(r'viewBox="([^"]*)"', match.group(0))
+    body = _INNER_ARIA.sub("", raw[match.end() :])
+    root = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" viewBox="{view_box.group(1) if view_box else ""}"'
+        f' role="img" focusable="false" aria-labelledby="{chart_id}-title {chart_id}-desc">'
+        f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(description)}</desc>'
+    )
+    return root + body
+
+
+# Part of every chart key: bump it when the chart design (spec or SVG post-processing) changes.
+CHART_DESIGN_VERSION = 1
+
+
+def _chart_key(*parts: object) -> str:
+    payload = json.dumps([CHART_DESIGN_VERSION, get_language() or "de", *parts], sort_keys=True, default=str)
+    return "teilhabe:chart:" + hashlib.sha256(payload.encode()).hexdigest()
+
+
+def render_svg(
+    spec: dict | Callable[[], dict], *, chart_id: str, title: str, description: str, key: str | None = None
+) -> SafeString:
+    """Render a Vega-Lite spec to finished SVG, once per distinct content and language.
+
+    `spec` may be a function that builds the spec, so that a cached chart costs neither
+    Altair nor the renderer; `key` then identifies the chart's inputs.
+    """
+    language = get_language() or "de"
+    key = key or _chart_key(spec, chart_id, title, description)
+    svg = cache.get(key)
+    if svg is None:
+        built = spec() if callable(spec) else spec
+        raw = vl_convert.vegalite_to_svg(built, format_locale=FORMAT_LOCALES.get(language[:2], "en-US"))
+        svg = _finish_svg(raw, chart_id=chart_id, title=title, description=description)
+        cache.set(key, svg, timeout=CHART_CACHE_TIMEOUT)
+    return mark_safe(svg)  # noqa: S308 - built from escaped text and the renderer's own markup
+
+
+def _series_layers(series: Sequence[Series], value_title: str, x_domain: tuple[int, int]) -> list:
+    labels = [s.label for s in series]
+    rows = [
+        {"year": point.year, "period": point.period, "value": point.value, "series": s.label}
+        for s in series
+        for point in s.points
+    ]
+    count = len(labels)
+    colour = alt.Color("series:N", title=None, sort=labels, scale=alt.Scale(domain=labels, range=list(PALETTE[:count])))
+    dash = alt.StrokeDash(
+        "series:N", title=None, sort=labels, scale=alt.Scale(domain=labels, range=[list(d) for d in DASHES[:count]])
+    )
+    shape = alt.Shape("series:N", title=None, sort=labels, scale=alt.Scale(domain=labels, range=list(SHAPES[:count])))
+    x = alt.X(
+        "year:Q",
+        title=_("Year"),
+        scale=alt.Scale(domain=list(x_domain), nice=False),
+        axis=alt.Axis(format="d", tickMinStep=1),
+    )
+    y = alt.Y("value:Q", title=value_title, scale=alt.Scale(zero=False))
+    base = alt.Chart(alt.Data(values=rows))
+    lines = base.mark_line(strokeWidth=2.5).encode(x=x, y=y, color=colour, strokeDash=dash)
+    points = base.mark_point(filled=True, size=70, opacity=1).encode(x=x, y=y, color=colour, shape=shape)
+    return [lines, points]
+
+
+def _target_layers(targets: Sequence[TargetLine], x_start: int) -> list:
+    if not targets:
+        return []
+    rows = [
+        {
+            "x": target.baseline_year if target.baseline_year is not None else x_start,
+            "x2": target.year,
+            "value": target.value,
+            "text": _("Target %(year)s: %(value)s") % {"year": target.year, "value": format_number(target.value, 1)}
+            + (f" ({target.label})" if target.label else ""),
+        }
+        for target in targets
+    ]
+    base = alt.Chart(alt.Data(values=rows))
+    rule = base.mark_rule(color=TARGET_COLOUR, strokeDash=[5, 4], strokeWidth=1.8).encode(
+        x="x:Q", x2="x2:Q", y="value:Q"
+    )
+    marker = base.mark_point(shape="diamond", filled=True, size=110, color=TARGET_COLOUR, opacity=1).encode(
+        x="x2:Q", y="value:Q"
+    )
+    label = base.mark_text(align="right", dy=-10, fontSize=12, color="#1a1a1a").encode(
+        x="x2:Q", y="value:Q", text="text:N"
+    )
+    return [rule, marker, label]
+
+
+def _x_domain(series: Sequence[Series], targets: Sequence[TargetLine]) -> tuple[int, int]:
+    years = [p.year for s in series for p in s.points] + [t.year for t in targets]
+    years += [t.baseline_year for t in targets if t.baseline_year is not None]
+    low, high = min(years), max(years)
+    return (low, high if high > low else low + 1)
+
+
+def data_table(series: Sequence[Series], decimals: int) -> tuple[tuple[str, ...], tuple[TableRow, ...]]:
+    periods: dict[str, int] = {}
+    for s in series:
+        for point in s.points:
+            periods.setdefault(point.period, point.year)
+    ordered = sorted(periods, key=lambda period: (periods[period], period))
+    lookup = {(s.label, p.period): p.value for s in series for p in s.points}
+    rows = tuple(
+        TableRow(period, tuple(format_number(lookup.get((s.label, period)), decimals) for s in series))
+        for period in ordered
+    )
+    return (_("Period"), *(s.label for s in series)), rows
+
+
+def describe_series(series: Sequence[Series], targets: Sequence[TargetLine], *, unit: str, decimals: int) -> str:
+    """A plain-language summary: first and latest value of each series, then each target."""
+    parts = []
+    for s in series:
+        if not s.points:
+            continue
+        first, last = s.points[0], s.points[-1]
+        if first == last:
+            parts.append(
+                _("%(series)s: %(value)s in %(period)s.")
+                % {
+                    "series": s.label,
+                    "value": with_unit(format_number(last.value, decimals), unit),
+                    "period": last.period,
+                }
+            )
+        else:
+            parts.append(
+                _("%(series)s: from %(first)s in %(first_period)s to %(last)s in %(last_period)s.")
+                % {
+                    "series": s.label,
+                    "first": with_unit(format_number(first.value, decimals), unit),
+                    "first_period": first.period,
+                    "last": with_unit(format_number(last.value, decimals), unit),
+                    "last_period": last.period,
+                }
+            )
+    for target in targets:
+        parts.append(
+            _("Target%(label)s: %(value)s by %(year)s.")
+            % {
+                "label": f" ({target.label})" if target.label else "",
+                "value": with_unit(format_number(target.value, decimals), unit),
+                "year": target.year,
+            }
+        )
+    return " ".join(parts)
+
+
+def line_chart(
+    *,
+    chart_id: str,
+    title: str,
+    series: Sequence[Series],
+    targets: Sequence[TargetLine] = (),
+    unit: str = "",
+    decimals: int = 1,
+    zero_line: bool = False,
+) -> Chart | None:
+    """A time-series chart of several series with dashed target lines; None without data."""
+    series = [s for s in series if s.points]
+    if not series:
+        return None
+
+    def build_spec() -> dict:
+        domain = _x_domain(series, targets)
+        layers = _series_layers(series, unit or _("Value"), domain) + _target_layers(targets, domain[0])
+        if zero_line:
+            layers.append(
+                alt.Chart(alt.Data(values=[{"zero": 0}])).mark_rule(color="#4a4a4a", strokeWidth=1).encode(y="zero:Q")
+            )
+        chart = alt.layer(*layers).properties(width=520, height=260).configure(**_config())
+        return chart.to_dict(validate=False)  # the spec is ours and tested; validation costs more than rendering
+
+    summary = describe_series(series, targets, unit=unit, decimals=decimals)
+    columns, rows = data_table(series, decimals)
+    key = _chart_key("line", chart_id, title, summary, series, targets, unit, decimals, zero_line)
+    svg = render_svg(build_spec, chart_id=chart_id, title=title, description=summary, key=key)
+    return Chart(chart_id=chart_id, title=title, svg=svg, summary=summary, columns=columns, rows=rows)
+
+
+# --------------------------------------------------------------------------- hand-written SVG
+
+
+def sparkline_svg(values: Sequence[float]) -> SafeString:
+    """A small trend line (decorative: the page states the values in text beside it)."""
+    if len(values) < 2:
+        return mark_safe("")
+    width, height, pad = 100.0, 24.0, 3.0
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+    step = (width - 2 * pad) / (len(values) - 1)
+    coords = [
+        (pad + i * step, height - pad - (value - low) / span * (height - 2 * pad)) for i, value in enumerate(values)
+    ]
+    points = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+    last_x, last_y = coords[-1]
+    return mark_safe(  # noqa: S308 - numbers only
+        f'<svg class="sparkline" viewBox="0 0 {width:.0f} {height:.0f}" aria-hidden="true" focusable="false">'
+        f'<polyline points="{points}"/><circle cx="{last_x:.1f}" cy="{last_y:.1f}" r="2.5"/></svg>'
+    )
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One district in the schematic tile map: colour class and text both carry the status and value."""
+
+    name: str
+    value_text: str
+    status_code: str
+    status_text: str
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def tile_map_svg(tiles: Sequence[Tile], *, chart_id: str, title: str, description: str) -> SafeString:
+    """Districts as equal tiles in a grid (schematic, not geographic), each with name, value and status."""
+    if not tiles:
+        return mark_safe("")
+    columns = max(1, math.ceil(math.sqrt(len(tiles))))
+    rows = math.ceil(len(tiles) / columns)
+    width, height, gap = 168, 96, 6
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="tile-map" viewBox="0 0 {columns * (width + gap) - gap} '
+        f'{rows * (height + gap) - gap}" role="img" focusable="false" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc">'
+        f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(description)}</desc>'
+    ]
+    for index, tile in enumerate(tiles):
+        x = (index % columns) * (width + gap)
+        y = (index // columns) * (height + gap)
+        status_class = escape(tile.status_code or "none")
+        parts.append(
+            f'<g class="tile tile-{status_class}" transform="translate({x},{y})">'
+            f'<rect width="{width}" height="{height}" rx="4"/>'
+            f'<text x="10" y="26" class="tile-name">{escape(_shorten(tile.name, 18))}</text>'
+            f'<text x="10" y="54" class="tile-value">{escape(tile.value_text)}</text>'
+            f'<text x="10" y="80" class="tile-status">{escape(_shorten(tile.status_text, 24))}</text></g>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text is escaped
