@@ -306,6 +306,10 @@ TEILHABE_RATE_PUBLIC_FORM = env.str("TEILHABE_RATE_PUBLIC_FORM", default="20/h")
 # Moving between the pages of a survey (per client address; a class answering together shares one).
 TEILHABE_RATE_SURVEY_PAGE = env.str("TEILHABE_RATE_SURVEY_PAGE", default="600/h")
 TEILHABE_RATE_API = env.str("TEILHABE_RATE_API", default="600/m")
+# Public API responses are kept this long at most (a data change makes them unreachable at once; 0: off),
+# and clients and proxies may reuse one this long without revalidating.
+TEILHABE_API_CACHE_SECONDS = env.int("TEILHABE_API_CACHE_SECONDS", default=600)
+TEILHABE_API_MAX_AGE_SECONDS = env.int("TEILHABE_API_MAX_AGE_SECONDS", default=60)
 RATELIMIT_VIEW = "teilhabe.core.views.rate_limited"
 TEILHABE_RATE_LOGIN = env.str("TEILHABE_RATE_LOGIN", default="60/h")
 # The request header (META key) a trusted reverse proxy sets to the client address, e.g. HTTP_X_REAL_IP;
@@ -315,6 +319,8 @@ RATELIMIT_IP_META_KEY = "teilhabe.core.network.client_ip"
 # History is shown to staff, never edited or reverted through the admin.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 TEILHABE_CONTACT_RETENTION_DAYS = env.int("TEILHABE_CONTACT_RETENTION_DAYS", default=365)
+# The public address of the site, for links in e-mails (receipt links, review notices).
+TEILHABE_SITE_URL = env.str("TEILHABE_SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Logging: no personal data (no request bodies, no IPs in our messages) --
 

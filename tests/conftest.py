@@ -10,6 +10,18 @@ import os
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.test.signals import setting_changed
+from django.urls import clear_url_caches
+
+
+def _language_settings_changed(*, setting, **kwargs):
+    # URL resolvers cache their reverse maps per language, including whether that language gets
+    # a URL prefix; a test that changes the default language must not leave those maps behind.
+    if setting in ("LANGUAGE_CODE", "LANGUAGES"):
+        clear_url_caches()
+
+
+setting_changed.connect(_language_settings_changed)
 
 
 def _is_postgres() -> bool:

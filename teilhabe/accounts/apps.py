@@ -6,3 +6,10 @@ class AccountsConfig(AppConfig):
     name = "teilhabe.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from teilhabe.core import privacy
+
+        from .privacy import PROVIDER
+
+        privacy.register_provider(PROVIDER)

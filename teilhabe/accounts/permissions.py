@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.conf import settings
+
 from .models import Role
 
 if TYPE_CHECKING:
@@ -62,3 +64,25 @@ def can_import_data(user: User | AnonymousUser) -> bool:
 
 def can_analyse(user: User | AnonymousUser) -> bool:
     return is_department_admin(user) or has_role(user, Role.ANALYST)
+
+
+def can_invite_staff(user: User | AnonymousUser) -> bool:
+    return can_manage_accounts(user)
+
+
+def can_offboard(user: User | AnonymousUser, member: User) -> bool:
+    """Department admins offboard anyone but themselves (so the city cannot lock itself out by accident)."""
+    return can_manage_accounts(user) and user.pk != member.pk
+
+
+def requires_second_factor(user: User | AnonymousUser) -> bool:
+    """Whether the city requires a second factor for this user's roles (settings.TEILHABE_MFA_REQUIRED_ROLES).
+
+    The role name "superuser" stands for superusers.
+    """
+    required = {name.strip() for name in settings.TEILHABE_MFA_REQUIRED_ROLES if name.strip()}
+    if not required or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if "superuser" in required and user.is_superuser:
+        return True
+    return bool(_roles(user) & required)

@@ -1,4 +1,5 @@
-"""Base views of the public read API: JSON and CSV, validated query parameters, the requested language."""
+"""Base views of the public read API: JSON and CSV, validated query parameters, the requested language,
+responses cached per data version with ETag and Last-Modified (teilhabe.api.caching)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from django.shortcuts import render
 from django.utils import translation
 from rest_framework import generics, mixins, serializers
 from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 
+from . import caching
 from .renderers import CSVRenderer
 
 
@@ -36,17 +39,46 @@ def requested_language(request) -> str:
 
 
 class PublicReadView(generics.GenericAPIView):
-    """Anyone may read; `parameters_class` validates the query string (400 naming the parameter)."""
+    """Anyone may read; `parameters_class` validates the query string (400 naming the parameter).
+
+    What a read returns depends on the data, the address, the format and the language, never on who
+    asks, so every GET is answered from the response cache when it can be. The cache is consulted in
+    `get()`, after `initial()` has negotiated the format and run authentication, permissions and the
+    throttle: cached and 304 answers count against the rate limit like any other.
+    """
 
     renderer_classes = [JSONRenderer, CSVRenderer]
     parameters_class: type[serializers.Serializer] = ReadParameters
 
     def dispatch(self, request, *args, **kwargs):
-        language = requested_language(request)
-        with translation.override(language):
+        self.language = requested_language(request)
+        self.cached_read: caching.CachedRead | None = None
+        with translation.override(self.language):
             response = super().dispatch(request, *args, **kwargs)
-        response["Content-Language"] = language
+            response["Content-Language"] = self.language
+            if self._is_fresh_public_read(response):
+                response = caching.store(request, self.cached_read, response)
         return response
+
+    def get(self, request, *args, **kwargs):
+        self.cached_read = caching.look_up(request, language=self.language)
+        answer = caching.answer_from_cache(request._request, self.cached_read)
+        if answer is not None:
+            return answer
+        self.parameters  # noqa: B018 -- validate before any query runs
+        return self.read(request, *args, **kwargs)
+
+    def read(self, request, *args, **kwargs) -> Response:
+        """The resource itself (list or detail), rendered when the cache has no answer."""
+        raise NotImplementedError
+
+    def _is_fresh_public_read(self, response) -> bool:
+        return (
+            self.cached_read is not None
+            and isinstance(response, Response)
+            and response.status_code == 200
+            and not getattr(response, "exception", False)
+        )
 
     @property
     def parameters(self) -> dict:
@@ -62,14 +94,12 @@ class PublicReadView(generics.GenericAPIView):
 
 
 class PublicListView(mixins.ListModelMixin, PublicReadView):
-    def get(self, request, *args, **kwargs):
-        self.parameters  # noqa: B018 -- validate before any query runs
+    def read(self, request, *args, **kwargs) -> Response:
         return self.list(request, *args, **kwargs)
 
 
 class PublicDetailView(mixins.RetrieveModelMixin, PublicReadView):
-    def get(self, request, *args, **kwargs):
-        self.parameters  # noqa: B018 -- validate before any query runs
+    def read(self, request, *args, **kwargs) -> Response:
         return self.retrieve(request, *args, **kwargs)
 
 

@@ -70,6 +70,12 @@ def bump_data_version() -> DataVersion:
     return fresh
 
 
+def get_data_version_and(key: str) -> tuple[DataVersion, object]:
+    """The current stamp and the value cached under `key`, in one cache round trip (the API's response cache)."""
+    found = cache.get_many([DATA_VERSION_KEY, key])
+    return _as_version(found.get(DATA_VERSION_KEY)) or get_data_version(), found.get(key)
+
+
 def versioned_key(*parts: object) -> str:
     """A cache key that changes whenever the data version does."""
     return ":".join(["teilhabe", get_data_version().token, *(str(part) for part in parts)])

@@ -28,4 +28,5 @@ class UserFactory(factory.django.DjangoModelFactory):
     def roles(self, create, extracted, **kwargs):
         if create and extracted:
             for role in extracted:
-                self.groups.add(Group.objects.get(name=Role(role).value))
+                # get_or_create: transactional tests flush the groups the migration created.
+                self.groups.add(Group.objects.get_or_create(name=Role(role).value)[0])

@@ -48,9 +48,21 @@ class ProcedureOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Procedure
-        fields = ["slug", "title", "title_de", "title_en", "description", "description_de", "description_en",
-                  "edition", "is_open_for_contributions", "is_illustrative", "phases", "page_url",
-                  "documentation_url"]
+        fields = [
+            "slug",
+            "title",
+            "title_de",
+            "title_en",
+            "description",
+            "description_de",
+            "description_en",
+            "edition",
+            "is_open_for_contributions",
+            "is_illustrative",
+            "phases",
+            "page_url",
+            "documentation_url",
+        ]
         read_only_fields = fields
 
     def get_page_url(self, procedure: Procedure) -> str:
@@ -62,12 +74,16 @@ class ProcedureOutput(serializers.ModelSerializer):
         from django.urls import reverse
 
         return self.context["request"].build_absolute_uri(
-            reverse("participation:documentation_overview", kwargs={"slug": procedure.slug}))
+            reverse("participation:documentation_overview", kwargs={"slug": procedure.slug})
+        )
 
 
 def _procedures():
-    return Procedure.objects.select_related("edition").prefetch_related(
-        Prefetch("phases", queryset=Phase.objects.order_by("starts_on", "position"))).order_by("-created_at", "slug")
+    return (
+        Procedure.objects.select_related("edition")
+        .prefetch_related(Prefetch("phases", queryset=Phase.objects.order_by("starts_on", "position")))
+        .order_by("-created_at", "slug")
+    )
 
 
 class ProcedureList(PublicListView):
@@ -108,10 +124,31 @@ class EventOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Event
-        fields = ["id", "procedure", "title", "title_de", "title_en", "summary", "summary_de", "summary_en",
-                  "held_on", "format", "district", "is_online", "venue", "organiser", "moderating_organisation",
-                  "stakeholder_groups", "attendance_total", "attendance_by_group", "languages",
-                  "interpretation_languages", "agenda", "minutes", "page_url"]
+        fields = [
+            "id",
+            "procedure",
+            "title",
+            "title_de",
+            "title_en",
+            "summary",
+            "summary_de",
+            "summary_en",
+            "held_on",
+            "format",
+            "district",
+            "is_online",
+            "venue",
+            "organiser",
+            "moderating_organisation",
+            "stakeholder_groups",
+            "attendance_total",
+            "attendance_by_group",
+            "languages",
+            "interpretation_languages",
+            "agenda",
+            "minutes",
+            "page_url",
+        ]
         read_only_fields = fields
 
     def get_page_url(self, event: Event) -> str:
@@ -121,17 +158,30 @@ class EventOutput(serializers.ModelSerializer):
 
 class EventParameters(ReadParameters):
     procedure = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Procedure.objects.all(), required=False, help_text="Procedure short name.",
-        error_messages={"does_not_exist": _("There is no procedure with the short name “{value}”.")})
-    district = code_of(Geography.objects.all(), help_text="District code.",
-                       missing=_("There is no geography with the code “{value}”."))
-    format = serializers.ChoiceField(choices=Event.Format.choices, required=False)
+        slug_field="slug",
+        queryset=Procedure.objects.all(),
+        required=False,
+        help_text="Procedure short name.",
+        error_messages={"does_not_exist": _("There is no procedure with the short name “{value}”.")},
+    )
+    district = code_of(
+        Geography.objects.all(), help_text="District code.", missing=_("There is no geography with the code “{value}”.")
+    )
+    # Not "format": that query parameter chooses the response format (JSON or CSV).
+    event_format = serializers.ChoiceField(
+        choices=Event.Format.choices, required=False, help_text="Only events of this format."
+    )
 
 
 def _events():
-    return Event.objects.select_related("procedure", "district").prefetch_related(
-        "stakeholder_groups", Prefetch("attendances", queryset=EventAttendance.objects.select_related(
-            "stakeholder_group"))).order_by("held_on", "pk")
+    return (
+        Event.objects.select_related("procedure", "district")
+        .prefetch_related(
+            "stakeholder_groups",
+            Prefetch("attendances", queryset=EventAttendance.objects.select_related("stakeholder_group")),
+        )
+        .order_by("held_on", "pk")
+    )
 
 
 @extend_schema(parameters=[EventParameters])
@@ -146,8 +196,8 @@ class EventList(PublicListView):
             rows = rows.filter(procedure=parameters["procedure"])
         if parameters.get("district") is not None:
             rows = rows.filter(district=parameters["district"])
-        if "format" in parameters:
-            rows = rows.filter(format=parameters["format"])
+        if "event_format" in parameters:
+            rows = rows.filter(format=parameters["event_format"])
         return rows
 
 
@@ -170,8 +220,18 @@ class EvaluationOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Evaluation
-        fields = ["revision", "disposition", "justification", "revision_reason", "authority", "published_at",
-                  "measures", "indicators", "sub_goals", "targets"]
+        fields = [
+            "revision",
+            "disposition",
+            "justification",
+            "revision_reason",
+            "authority",
+            "published_at",
+            "measures",
+            "indicators",
+            "sub_goals",
+            "targets",
+        ]
         read_only_fields = fields
 
 
@@ -194,8 +254,24 @@ class ContributionOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Contribution
-        fields = ["id", "procedure", "kind", "title", "text", "language", "source", "event", "district", "areas",
-                  "created_at", "bundle", "review_state", "evaluation", "earlier_evaluations", "page_url"]
+        fields = [
+            "id",
+            "procedure",
+            "kind",
+            "title",
+            "text",
+            "language",
+            "source",
+            "event",
+            "district",
+            "areas",
+            "created_at",
+            "bundle",
+            "review_state",
+            "evaluation",
+            "earlier_evaluations",
+            "page_url",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(BundleReference(allow_null=True))
@@ -235,21 +311,34 @@ class ContributionOutput(serializers.ModelSerializer):
 
 class ContributionParameters(ReadParameters):
     procedure = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Procedure.objects.all(), required=False, help_text="Procedure short name.",
-        error_messages={"does_not_exist": _("There is no procedure with the short name “{value}”.")})
+        slug_field="slug",
+        queryset=Procedure.objects.all(),
+        required=False,
+        help_text="Procedure short name.",
+        error_messages={"does_not_exist": _("There is no procedure with the short name “{value}”.")},
+    )
     event = serializers.IntegerField(required=False, min_value=1, help_text="Only contributions from this event.")
-    area = code_of(AreaOfAction.objects.all(), help_text="Area of action code.",
-                   missing=_("There is no area of action with the code “{value}”."))
+    area = code_of(
+        AreaOfAction.objects.all(),
+        help_text="Area of action code.",
+        missing=_("There is no area of action with the code “{value}”."),
+    )
     kind = serializers.ChoiceField(choices=Contribution.Kind.choices, required=False)
     source = serializers.ChoiceField(choices=Contribution.Source.choices, required=False)
-    disposition = serializers.ChoiceField(choices=Evaluation.Disposition.choices, required=False,
-                                          help_text="Only contributions whose current evaluation has it.")
+    disposition = serializers.ChoiceField(
+        choices=Evaluation.Disposition.choices,
+        required=False,
+        help_text="Only contributions whose current evaluation has it.",
+    )
     indicator = indicator_parameter()
 
 
 def _contributions():
-    published = Evaluation.objects.filter(published_at__isnull=False).select_related("authority").prefetch_related(
-        "measures", "indicators", "sub_goals", "targets")
+    published = (
+        Evaluation.objects.filter(published_at__isnull=False)
+        .select_related("authority")
+        .prefetch_related("measures", "indicators", "sub_goals", "targets")
+    )
     return (
         queries.public_contributions()
         .select_related("procedure", "district", "bundle__procedure", "bundle__review", "review")
@@ -284,8 +373,10 @@ class ContributionList(PublicListView):
         published = Q(review__state=workflow.State.PUBLISHED) | Q(bundle__review__state=workflow.State.PUBLISHED)
         if "disposition" in parameters:
             value = parameters["disposition"]
-            rows = rows.filter(published).filter(Q(review__published_evaluation__disposition=value)
-                                                 | Q(bundle__review__published_evaluation__disposition=value))
+            rows = rows.filter(published).filter(
+                Q(review__published_evaluation__disposition=value)
+                | Q(bundle__review__published_evaluation__disposition=value)
+            )
         if parameters.get("indicator") is not None:
             rows = rows.filter(pk__in=queries.list_contributions_for_indicator(parameters["indicator"]).values("pk"))
         return rows

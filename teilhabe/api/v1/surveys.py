@@ -19,10 +19,14 @@ from .parameters import edition_parameter, selected_edition
 
 def barometer_parameter() -> serializers.SlugRelatedField:
     return serializers.SlugRelatedField(
-        slug_field="slug", queryset=Barometer.objects.all(), required=False,
+        slug_field="slug",
+        queryset=Barometer.objects.all(),
+        required=False,
         help_text="Barometer short name; default: the one with the latest computed wave.",
-        error_messages={"does_not_exist": _("There is no barometer with the short name “{value}”."),
-                        "invalid": _("This is not a valid short name.")},
+        error_messages={
+            "does_not_exist": _("There is no barometer with the short name “{value}”."),
+            "invalid": _("This is not a valid short name."),
+        },
     )
 
 
@@ -113,16 +117,18 @@ def structure_vs_climate_rows(comparison: barometer.StructureVsClimate) -> list[
                 "with_immigrant_background": _group(groups.get(GroupCode.WITH_BACKGROUND.value)),
                 "without_immigrant_background": _group(groups.get(GroupCode.WITHOUT_BACKGROUND.value)),
             }
-        rows.append({
-            "area": entry.area.pk,
-            "area_code": entry.area.code,
-            "area_title": entry.area.title,
-            "parent_code": entry.area.parent.code if entry.area.parent_id else None,
-            "edition": comparison.edition.code,
-            "indicator_count": entry.indicator_count,
-            "status_counts": {code: counts.get(code, 0) for code in STATUS_ORDER},
-            "climate": climate,
-        })
+        rows.append(
+            {
+                "area": entry.area.pk,
+                "area_code": entry.area.code,
+                "area_title": entry.area.title,
+                "parent_code": entry.area.parent.code if entry.area.parent_id else None,
+                "edition": comparison.edition.code,
+                "indicator_count": entry.indicator_count,
+                "status_counts": {code: counts.get(code, 0) for code in STATUS_ORDER},
+                "climate": climate,
+            }
+        )
     return rows
 
 
@@ -191,8 +197,9 @@ class ClimateIndexList(PublicListView):
     parameters_class = ClimateIndexParameters
 
     def get_queryset(self):
-        rows = (IndexResult.objects.select_related("wave__barometer", "domain", "item")
-                .order_by("wave__barometer__slug", "wave__year", "domain__position", "item__position", "group", "pk"))
+        rows = IndexResult.objects.select_related("wave__barometer", "domain", "item").order_by(
+            "wave__barometer__slug", "wave__year", "domain__position", "item__position", "group", "pk"
+        )
         if self.parameters.get("barometer") is not None:
             rows = rows.filter(wave__barometer=self.parameters["barometer"])
         if "year" in self.parameters:

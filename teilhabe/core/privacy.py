@@ -1,0 +1,221 @@
+"""Personal data on request and by the calendar (GDPR art. 15, 17 and 5(1)(e)): export, erasure, retention.
+
+Each context that stores personal data registers one provider in its AppConfig.ready():
+
+    from teilhabe.core import privacy
+
+    privacy.register_provider(privacy.PersonalDataProvider(
+        name="participation",
+        export=export_contact_data,     # (email) -> dict: everything held about that address, JSON-serialisable
+        erase=erase_contact_data,       # (email) -> int: anonymise it; return the number of records changed
+        retain=expire_contact_data,     # (before: datetime) -> int: anonymise contact data recorded before then
+    ))
+
+The contract:
+
+- Match the address case-insensitively. Anonymise, do not delete, what published documentation needs
+  (a contribution's text stays; its author's name and address go). Delete what has no further purpose.
+- Work inside the caller's transaction (no commits of your own) and write with QuerySet.update() or
+  the ORM, never by editing files.
+- `export` returns only the person's own data, never secrets (password hashes, token keys).
+- `retain` is optional; omit it for data that is not contact data.
+
+After the providers, `erase_personal_data` sweeps every text and JSON column of every model (historical
+tables of django-simple-history included) and replaces any remaining occurrence of the address, so a copy
+in a note, a log table or a past version does not survive. Generated documents (reports, exports) are
+invalidated by hooks that their owners register with `register_erasure_hook`; files in MEDIA_ROOT that
+still contain the address afterwards are reported for manual review (uploaded PDFs cannot be edited).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+ERASED = "[erased]"
+TEXT_FIELDS = (models.CharField, models.TextField)
+NOT_TEXT = (models.FileField,)  # a varchar column, but a path we must not rewrite
+
+
+@dataclass(frozen=True)
+class PersonalDataProvider:
+    name: str
+    export: Callable[[str], dict]
+    erase: Callable[[str], int]
+    retain: Callable[[datetime], int] | None = None
+
+
+@dataclass(frozen=True)
+class ErasureReport:
+    email: str
+    records_by_provider: dict[str, int]
+    residual_replacements: int
+    files_to_review: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(self.records_by_provider.values()) + self.residual_replacements
+
+
+_providers: dict[str, PersonalDataProvider] = {}
+_erasure_hooks: list[Callable[[str], None]] = []
+
+
+def register_provider(provider: PersonalDataProvider) -> None:
+    """Register (or replace, by name) a context's provider."""
+    _providers[provider.name] = provider
+
+
+def register_erasure_hook(hook: Callable[[str], None]) -> None:
+    """Call `hook(email)` after each erasure, e.g. to delete or rebuild generated documents."""
+    if hook not in _erasure_hooks:
+        _erasure_hooks.append(hook)
+
+
+def registered_providers() -> list[PersonalDataProvider]:
+    return [_providers[name] for name in sorted(_providers)]
+
+
+def normalise_email(email: str) -> str:
+    email = (email or "").strip()
+    if "@" not in email or len(email) < 3:
+        raise ValueError(f"{email!r} is not an e-mail address.")
+    return email
+
+
+def export_personal_data(email: str) -> dict:
+    """Everything every provider holds about the address, as one JSON-serialisable document."""
+    email = normalise_email(email)
+    return {
+        "email": email,
+        "exported_at": timezone.now().isoformat(),
+        "data": {provider.name: provider.export(email) for provider in registered_providers()},
+    }
+
+
+def erase_personal_data(email: str) -> ErasureReport:
+    """Anonymise the address everywhere: providers first, then a sweep of every text column; all or nothing."""
+    email = normalise_email(email)
+    with transaction.atomic():
+        counts = {provider.name: provider.erase(email) for provider in registered_providers()}
+        residual = scrub_text_columns(email)
+    # Cached pages may quote the address. The cache holds nothing that cannot be rebuilt; clearing it also
+    # resets rate-limit counters and idempotency records, an acceptable cost for a rare operation.
+    cache.clear()
+    for hook in _erasure_hooks:
+        hook(email)
+    return ErasureReport(
+        email=email,
+        records_by_provider=counts,
+        residual_replacements=residual,
+        files_to_review=[str(path) for path in find_in_media(email)],
+    )
+
+
+def apply_retention(*, now: datetime | None = None, days: int | None = None) -> dict[str, int]:
+    """Anonymise contact data older than TEILHABE_CONTACT_RETENTION_DAYS, provider by provider."""
+    days = settings.TEILHABE_CONTACT_RETENTION_DAYS if days is None else days
+    before = (now or timezone.now()) - timedelta(days=days)
+    with transaction.atomic():
+        return {
+            provider.name: provider.retain(before) for provider in registered_providers() if provider.retain is not None
+        }
+
+
+# --- The sweep ------------------------------------------------------------------
+
+
+def _text_fields(model: type[models.Model]) -> list[models.Field]:
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if isinstance(f, TEXT_FIELDS) and not isinstance(f, NOT_TEXT) and not f.primary_key
+    ]
+
+
+def _json_fields(model: type[models.Model]) -> list[models.Field]:
+    return [f for f in model._meta.concrete_fields if isinstance(f, models.JSONField)]
+
+
+def _swept_models() -> Iterator[type[models.Model]]:
+    for model in apps.get_models(include_auto_created=True):
+        meta = model._meta
+        if meta.managed and not meta.proxy and not meta.swapped:
+            yield model
+
+
+def scrub_text_columns(email: str) -> int:
+    """Replace the address in every text and JSON column of every model; returns the number of rows changed.
+
+    Works on tables and columns directly (from each model's _meta): model attributes and managers may be
+    rewritten by django-modeltranslation, which would leave the untranslated column untouched.
+    """
+    pattern = re.compile(re.escape(email), re.IGNORECASE)
+    like = f"%{email.lower()}%"
+    quote = connection.ops.quote_name
+    changed = 0
+    for model in _swept_models():
+        fields = _text_fields(model) + _json_fields(model)
+        if not fields:
+            continue
+        table, pk_column = quote(model._meta.db_table), quote(model._meta.pk.column)
+        columns = ", ".join(quote(f.column) for f in fields)
+        condition = " OR ".join(f"LOWER(CAST({quote(f.column)} AS TEXT)) LIKE %s" for f in fields)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {pk_column}, {columns} FROM {table} WHERE {condition}", [like] * len(fields))
+            rows = cursor.fetchall()
+        for pk, *values in rows:
+            updates = {}
+            for f, value in zip(fields, values, strict=True):
+                if isinstance(f, models.JSONField):
+                    decoded = json.loads(value) if isinstance(value, str) else value
+                    scrubbed = _scrub_json(decoded, pattern)
+                    if scrubbed != decoded:
+                        updates[f] = f.get_db_prep_value(scrubbed, connection)
+                elif isinstance(value, str) and pattern.search(value):
+                    new = pattern.sub(f"[erased-{pk}]" if f.unique else ERASED, value)
+                    updates[f] = new[: f.max_length] if f.max_length else new
+            if updates:
+                assignments = ", ".join(f"{quote(f.column)} = %s" for f in updates)
+                with connection.cursor() as cursor:
+                    cursor.execute(f"UPDATE {table} SET {assignments} WHERE {pk_column} = %s", [*updates.values(), pk])
+                changed += 1
+    return changed
+
+
+def _scrub_json(value, pattern: re.Pattern):
+    if isinstance(value, str):
+        return pattern.sub(ERASED, value)
+    if isinstance(value, list):
+        return [_scrub_json(item, pattern) for item in value]
+    if isinstance(value, dict):
+        return {_scrub_json(key, pattern): _scrub_json(item, pattern) for key, item in value.items()}
+    return value
+
+
+def find_in_media(email: str, *, media_root: Path | None = None) -> list[Path]:
+    """Files under MEDIA_ROOT whose bytes contain the address (UTF-8 or UTF-16, any case)."""
+    root = Path(media_root or settings.MEDIA_ROOT)
+    if not root.exists():
+        return []
+    needles = [email.lower().encode("utf-8"), email.lower().encode("utf-16-le")]
+    hits = []
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        content = path.read_bytes().lower()
+        if any(needle in content for needle in needles):
+            hits.append(path)
+    return hits
+
+
+def export_as_json(document: dict) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True, default=str)

@@ -1,0 +1,235 @@
+"""Logging in, lockout, password reset, second factor and invitations, as a staff member meets them."""
+
+import re
+
+import pytest
+from django.contrib.auth import SESSION_KEY
+from django.core import mail
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from teilhabe.accounts.models import Role, User
+
+from .factories import AuthorityFactory, UserFactory
+
+PASSWORD = "correct horse battery staple"
+LOGIN = "/konto/anmelden/"
+
+
+def _code(device: TOTPDevice) -> str:
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def _fail_login(client, username: str, times: int, url: str = LOGIN):
+    responses = []
+    for _attempt in range(times):
+        responses.append(client.post(url, {"username": username, "password": "wrong password"}))
+    return responses
+
+
+# --- Login and lockout ----------------------------------------------------------------
+
+
+def test_login_with_correct_password_lands_on_the_account_page(client, db):
+    UserFactory(username="alice")
+    response = client.post(LOGIN, {"username": "alice", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == "/konto/"
+    assert client.get("/konto/").status_code == 200
+
+
+def test_wrong_password_and_unknown_user_get_the_same_answer(client, db):
+    UserFactory(username="alice")
+    wrong_password = client.post(LOGIN, {"username": "alice", "password": "nope"})
+    unknown_user = client.post(LOGIN, {"username": "nobody", "password": "nope"})
+    assert wrong_password.status_code == unknown_user.status_code == 200
+    message = "The username or password is not correct."
+    assert message in wrong_password.content.decode()
+    assert message in unknown_user.content.decode()
+
+
+def test_lockout_after_the_failure_limit_even_with_the_right_password(client, db, settings):
+    """After AXES_FAILURE_LIMIT failures the account is locked for this address; the right password is refused."""
+    UserFactory(username="alice")
+    responses = _fail_login(client, "alice", settings.AXES_FAILURE_LIMIT)
+    assert [r.status_code for r in responses[:-1]] == [200] * (settings.AXES_FAILURE_LIMIT - 1)
+    assert responses[-1].status_code == 429
+    locked = client.post(LOGIN, {"username": "alice", "password": PASSWORD})
+    assert locked.status_code == 429
+    assert "Login blocked for now" in locked.content.decode()
+    assert SESSION_KEY not in client.session
+
+
+def test_lockout_page_does_not_reveal_whether_the_account_exists(client, db, settings):
+    UserFactory(username="alice")
+    existing = _fail_login(client, "alice", settings.AXES_FAILURE_LIMIT + 1)[-1]
+    unknown = _fail_login(client, "nobody", settings.AXES_FAILURE_LIMIT + 1)[-1]
+    assert existing.status_code == unknown.status_code == 429
+    assert existing.content == unknown.content
+    assert b"alice" not in existing.content
+
+
+def test_failures_at_the_admin_login_count_towards_the_same_lockout(client, db, settings):
+    UserFactory(username="alice", is_staff=True)
+    _fail_login(client, "alice", settings.AXES_FAILURE_LIMIT, url="/admin/login/")
+    response = client.post(LOGIN, {"username": "alice", "password": PASSWORD})
+    assert response.status_code == 429
+    assert SESSION_KEY not in client.session
+
+
+@pytest.mark.parametrize(
+    ("next_url", "expected"),
+    [
+        ("/admin/", "/admin/"),
+        ("https://evil.example/steal", "/konto/"),
+        ("//evil.example/steal", "/konto/"),
+        ("javascript:alert(1)", "/konto/"),
+    ],
+)
+def test_login_follows_only_local_next_targets(client, db, next_url, expected):
+    UserFactory(username="alice")
+    response = client.post(LOGIN, {"username": "alice", "password": PASSWORD, "next": next_url})
+    assert response.status_code == 302
+    assert response["Location"] == expected
+
+
+def test_login_form_is_rate_limited_per_address(client, db, settings):
+    settings.TEILHABE_RATE_LOGIN = "3/h"
+    statuses = [client.post(LOGIN, {"username": f"user{i}", "password": "x"}).status_code for i in range(4)]
+    assert statuses == [200, 200, 200, 429]
+
+
+# --- Password reset ---------------------------------------------------------------------
+
+
+def test_password_reset_answers_the_same_for_known_and_unknown_addresses(client, db):
+    UserFactory(username="alice", email="alice@example.org")
+    known = client.post("/konto/passwort-vergessen/", {"email": "alice@example.org"}, follow=True)
+    unknown = client.post("/konto/passwort-vergessen/", {"email": "nobody@example.org"}, follow=True)
+    assert known.redirect_chain == unknown.redirect_chain == [("/konto/passwort-vergessen/gesendet/", 302)]
+    assert known.content == unknown.content
+    assert "we do not say whether such an account exists" in known.content.decode()
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["alice@example.org"]
+
+
+def test_password_reset_link_sets_a_new_password_once(client, db):
+    user = UserFactory(username="alice", email="alice@example.org")
+    client.post("/konto/passwort-vergessen/", {"email": "alice@example.org"})
+    link = re.search(r"http://testserver(/konto/passwort-neu/\S+/)", mail.outbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+    set_password_url = form_page.redirect_chain[-1][0]
+    new_password = "a new long passphrase 42"
+    done = client.post(set_password_url, {"new_password1": new_password, "new_password2": new_password})
+    assert done.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(new_password)
+    again = client.get(link, follow=True)
+    assert "This link no longer works" in again.content.decode()
+
+
+def test_password_reset_form_is_rate_limited(client, db, settings):
+    settings.TEILHABE_RATE_PUBLIC_FORM = "2/h"
+    UserFactory(username="alice", email="alice@example.org")
+    statuses = [client.post("/konto/passwort-vergessen/", {"email": "alice@example.org"}).status_code for _ in range(3)]
+    assert statuses == [302, 302, 429]
+    assert len(mail.outbox) == 2
+
+
+# --- Second factor ----------------------------------------------------------------------
+
+
+def test_enrolment_shows_a_qr_code_and_confirms_with_a_valid_code(client, db, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0  # otherwise a wrong code makes the next try wait a second
+    user = UserFactory(username="alice")
+    client.force_login(user)
+    page = client.get("/konto/zwei-faktor/einrichten/")
+    assert page.status_code == 200
+    assert 'src="data:image/svg+xml' in page.content.decode()
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    wrong = client.post(
+        "/konto/zwei-faktor/einrichten/", {"token": "000000" if _code(device) != "000000" else "111111"}
+    )
+    assert wrong.status_code == 200
+    assert not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    right = client.post("/konto/zwei-faktor/einrichten/", {"token": _code(device), "next": "/admin/"})
+    assert right.status_code == 302
+    assert right["Location"] == "/admin/"
+    assert TOTPDevice.objects.filter(user=user, confirmed=True).count() == 1
+
+
+def test_verification_accepts_the_current_code_and_rejects_others(client, db):
+    user = UserFactory(username="alice")
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    client.force_login(user)
+    assert client.get("/konto/").status_code == 302  # sent to verification first
+    wrong = client.post("/konto/zwei-faktor/", {"token": "12345x"})
+    assert wrong.status_code == 200
+    assert client.get("/konto/").status_code == 302
+    right = client.post("/konto/zwei-faktor/", {"token": _code(device), "next": "https://evil.example/"})
+    assert right.status_code == 302
+    assert right["Location"] == "/konto/"
+    assert client.get("/konto/").status_code == 200
+
+
+# --- Invitations ------------------------------------------------------------------------
+
+
+def test_department_admin_invites_a_staff_member_who_sets_a_password(client, db, django_capture_on_commit_callbacks):
+    authority = AuthorityFactory(code="social")
+    admin = UserFactory(username="head", roles=[Role.DEPARTMENT_ADMIN], is_staff=True)
+    client.force_login(admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/konto/einladen/",
+            {
+                "email": "New.Person@Example.org",
+                "first_name": "New",
+                "last_name": "Person",
+                "role": Role.AUTHORITY_STAFF,
+                "authority": authority.pk,
+            },
+        )
+    assert response.status_code == 302
+    invited = User.objects.get(username="new.person@example.org")
+    assert (invited.authority, invited.is_staff, invited.has_usable_password()) == (authority, True, False)
+    assert list(invited.groups.values_list("name", flat=True)) == ["authority_staff"]
+    assert mail.outbox[0].to == ["new.person@example.org"]
+    link = re.search(r"http://testserver(/konto/einladung/\S+/)", mail.outbox[0].body).group(1)
+
+    client.logout()
+    form_page = client.get(link, follow=True)
+    assert "Welcome to teilhabe" in form_page.content.decode()
+    password = "my very own passphrase 7"
+    client.post(form_page.redirect_chain[-1][0], {"new_password1": password, "new_password2": password})
+    login = client.post(LOGIN, {"username": "new.person@example.org", "password": password})
+    assert login.status_code == 302
+    client.logout()
+    assert "no longer works" in client.get(link, follow=True).content.decode()
+
+
+@pytest.mark.parametrize("role", [Role.AUTHORITY_STAFF, Role.MODERATOR, Role.ANALYST])
+def test_other_roles_cannot_invite(client, db, role):
+    client.force_login(UserFactory(roles=[role], is_staff=True))
+    before = User.objects.count()
+    response = client.post(
+        "/konto/einladen/",
+        {"email": "x@example.org", "first_name": "X", "last_name": "Y", "role": Role.DEPARTMENT_ADMIN},
+    )
+    assert response.status_code == 403
+    assert User.objects.count() == before
+    assert mail.outbox == []
+
+
+def test_inviting_an_existing_address_is_refused_next_to_the_field(client, db):
+    UserFactory(username="taken", email="taken@example.org")
+    client.force_login(UserFactory(roles=[Role.DEPARTMENT_ADMIN], is_staff=True))
+    before = User.objects.count()
+    response = client.post(
+        "/konto/einladen/",
+        {"email": "TAKEN@example.org", "first_name": "X", "last_name": "Y", "role": Role.DEPARTMENT_ADMIN},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"email": ["An account with this e-mail address already exists."]}
+    assert User.objects.count() == before
+    assert mail.outbox == []

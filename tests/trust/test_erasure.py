@@ -1,0 +1,150 @@
+"""After `erase_personal_data`, the e-mail address occurs nowhere: no table, no column, no file.
+
+The check does not trust the ORM: it reads every row of every table with plain SQL. Contexts that
+store personal data add a maker to PERSONAL_DATA_MAKERS so their data is part of the proof.
+"""
+
+import io
+from collections.abc import Callable
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token
+
+from teilhabe.accounts.audit import acting_as
+from teilhabe.accounts.models import Role
+from teilhabe.core import privacy
+from tests.accounts.factories import UserFactory
+from tests.monitoring.factories import IndicatorVersionFactory, MeasureFactory
+
+EMAIL = "Erika.Example@example.org"
+PASSWORD = "correct horse battery staple"
+
+
+def make_staff_account(email: str, media_root) -> None:
+    """A staff member who logged in (and failed once), edited data, and has an API token and authenticator."""
+    user = UserFactory(
+        username=email.lower(),
+        email=email,
+        first_name="Erika",
+        last_name="Example",
+        roles=[Role.DEPARTMENT_ADMIN],
+        is_staff=True,
+        is_superuser=True,
+    )
+    Token.objects.create(user=user)
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    browser = Client()
+    browser.post("/konto/anmelden/", {"username": email.lower(), "password": "wrong"})  # an axes record
+    browser.post("/konto/anmelden/", {"username": email.lower(), "password": PASSWORD})  # a session, a log
+    with acting_as(user):
+        measure = MeasureFactory(description=f"Questions to {email}")
+        measure.description = f"Questions to {email.upper()} or the hotline"
+        measure.save()
+    IndicatorVersionFactory(profile_parameters={"contact": email, "reviewers": [email.lower()]})
+    # The admin's own log names the account.
+    admin = UserFactory(roles=[Role.DEPARTMENT_ADMIN], is_staff=True, is_superuser=True)
+    other = Client()
+    other.force_login(admin)
+    other.post(
+        f"/admin/accounts/user/{user.pk}/change/",
+        {
+            "username": email.lower(),
+            "email": email,
+            "first_name": "",
+            "last_name": "",
+            "is_active": "on",
+            "is_staff": "on",
+            "is_superuser": "on",
+            "date_joined_0": "2024-01-01",
+            "date_joined_1": "10:00:00",
+            "groups": [],
+            "user_permissions": [],
+            "authority": "",
+        },
+    )
+
+
+def make_generated_document(email: str, media_root) -> None:
+    reports = media_root / "reports"
+    reports.mkdir(parents=True, exist_ok=True)
+    (reports / "documentation.html").write_text(f"<p>Proposal submitted by {email}</p>", encoding="utf-8")
+
+
+PERSONAL_DATA_MAKERS: list[Callable] = [make_staff_account, make_generated_document]
+
+
+def occurrences_in_database(needle: str) -> list[str]:
+    """Every (table, column) whose value contains needle, case-insensitively, read with plain SQL."""
+    needle = needle.lower()
+    found = []
+    with connection.cursor() as cursor:
+        tables = connection.introspection.table_names(cursor)
+        for table in tables:
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            columns = [column[0] for column in cursor.description]
+            for row in cursor.fetchall():
+                for column, value in zip(columns, row, strict=True):
+                    if isinstance(value, memoryview | bytes | bytearray):
+                        text = bytes(value).decode("utf-8", "ignore")
+                    else:
+                        text = str(value) if value is not None else ""
+                    if needle in text.lower():
+                        found.append(f"{table}.{column}")
+    return sorted(set(found))
+
+
+def occurrences_in_files(needle: str, root) -> list[str]:
+    return [str(path) for path in privacy.find_in_media(needle, media_root=root)]
+
+
+@pytest.fixture
+def generated_documents_hook(monkeypatch, settings):
+    """Stands in for the reports context's hook: generated documents are deleted (and rebuilt later)."""
+    monkeypatch.setattr(privacy, "_erasure_hooks", list(privacy._erasure_hooks))
+
+    def delete_generated(email: str) -> None:
+        for path in (settings.MEDIA_ROOT / "reports").glob("*.html"):
+            path.unlink()
+
+    privacy.register_erasure_hook(delete_generated)
+
+
+def test_erased_address_occurs_nowhere(db, settings, generated_documents_hook):
+    # given: the address in accounts, sessions, login records, history, JSON, the admin log and a generated file
+    for make in PERSONAL_DATA_MAKERS:
+        make(EMAIL, settings.MEDIA_ROOT)
+    before = occurrences_in_database(EMAIL)
+    assert {
+        "accounts_user.username",
+        "accounts_user.email",
+        "axes_accesslog.username",
+        "monitoring_historicalmeasure.description",
+        "monitoring_indicatorversion.profile_parameters",
+        "django_admin_log.object_repr",
+    } <= set(before)
+    assert occurrences_in_files(EMAIL, settings.MEDIA_ROOT) != []
+    # when
+    output = io.StringIO()
+    call_command("erase_personal_data", EMAIL, "--no-input", stdout=output)
+    # then
+    assert occurrences_in_database(EMAIL) == [], occurrences_in_database(EMAIL)
+    assert occurrences_in_files(EMAIL, settings.MEDIA_ROOT) == []
+    assert "Erasure complete." in output.getvalue()
+
+
+def test_erasure_keeps_the_documentation_readable(db, settings, generated_documents_hook):
+    for make in PERSONAL_DATA_MAKERS:
+        make(EMAIL, settings.MEDIA_ROOT)
+    call_command("erase_personal_data", EMAIL, "--no-input", stdout=io.StringIO())
+    from teilhabe.monitoring.models import Measure
+
+    measure = Measure.objects.get(description__startswith="Questions to")
+    assert measure.description == "Questions to [erased] or the hotline"
+    history = measure.history.order_by("history_id")
+    assert [h.description for h in history] == ["Questions to [erased]", "Questions to [erased] or the hotline"]
+    assert history[0].history_user is not None  # still attributed, to the anonymised account
+    assert history[0].history_user.username.startswith("erased-")
