@@ -14,7 +14,7 @@ from types import MappingProxyType
 import numpy as np
 from numpy.typing import ArrayLike
 
-from teilhabe.surveys.estimates import Estimate, as_weights, weighted_mean
+from teilhabe.surveys.estimates import Z_95, Estimate, Method, as_weights, weighted_mean
 
 
 @dataclass(frozen=True)
@@ -213,3 +213,24 @@ def group_means(
         GroupScore(group=group, estimate=weighted_mean(values, weight_array, domain=(labels == group) & has_score))
         for group in order
     )
+
+
+def difference(first: Estimate, second: Estimate) -> Estimate:
+    """``first − second`` (a gap between groups, or a change between waves) with a 95 % interval.
+
+    Section 12 of docs/methods/survey-weighting.md: the standard errors are recovered from the two
+    intervals and combined as for independent estimates, which holds for two waves and, under the
+    linearisation of section 3, for two disjoint groups of one sample. Without an interval on either
+    side the difference has none; with an empty side it is empty.
+    """
+    if first.is_empty or second.is_empty:
+        return Estimate(0.0, 0.0, 0.0, 0, 0.0, Method.LINEARISATION, is_empty=True, has_interval=False)
+    value = first.estimate - second.estimate
+    n = min(first.n, second.n)
+    n_effective = min(first.n_effective, second.n_effective)
+    if not (first.has_interval and second.has_interval):
+        return Estimate(value, value, value, n, n_effective, Method.LINEARISATION, has_interval=False)
+    first_error = (first.high - first.low) / (2 * Z_95)
+    second_error = (second.high - second.low) / (2 * Z_95)
+    half_width = Z_95 * math.hypot(first_error, second_error)
+    return Estimate(value, value - half_width, value + half_width, n, n_effective, Method.LINEARISATION)

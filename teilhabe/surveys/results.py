@@ -1,0 +1,359 @@
+"""Reads for the analysis pages: results per question and cross-tables, computed from the response dataset.
+
+Open surveys get counts and shares of those who took part (no weights, no intervals); a barometer wave
+with a weighting run gets weighted shares and means with 95 % intervals (docs/methods/survey-weighting.md).
+The pure modules estimates.py, ranking.py and crosstab.py do the arithmetic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from . import crosstab, estimates, ranking
+from .models import Question, Survey
+from .queries import Dataset, Variable, load_dataset
+
+
+@dataclass(frozen=True)
+class ShareRow:
+    label: str
+    value: int
+    count: int  # respondents (unweighted)
+    share: float | None  # of those who answered; weighted for a weighted wave
+    low: float | None = None
+    high: float | None = None
+    is_dont_know: bool = False
+
+
+@dataclass(frozen=True)
+class Mean:
+    estimate: float
+    low: float | None
+    high: float | None
+    n: int
+
+
+@dataclass(frozen=True)
+class RankRow:
+    label: str
+    top_k_count: int
+    top_k_share: float
+    low: float | None
+    high: float | None
+    times_ranked: int
+    mean_rank: float | None
+    borda_normalised: float
+
+
+@dataclass(frozen=True)
+class NumberSummary:
+    n: int
+    mean: Mean | None
+    median: float | None
+    minimum: float | None
+    maximum: float | None
+
+
+@dataclass
+class ItemResult:
+    """The distribution of one coded variable (a question or a matrix item)."""
+
+    label: str
+    base: int
+    rows: list[ShareRow] = field(default_factory=list)
+    mean: Mean | None = None
+
+
+@dataclass
+class QuestionResult:
+    question: Question
+    base: int  # respondents who answered
+    items: list[ItemResult] = field(default_factory=list)  # one for choice and rating questions, one per matrix row
+    ranks: list[RankRow] = field(default_factory=list)
+    rank_places: int = 0
+    number: NumberSummary | None = None
+
+
+@dataclass
+class SurveyResults:
+    survey: Survey
+    responses: int
+    is_weighted: bool  # weighted estimates with intervals
+    has_intervals: bool
+    weighted_responses: int
+    dataset: Dataset
+    questions: list[QuestionResult]
+
+
+def _weights(dataset: Dataset) -> np.ndarray | None:
+    return None if dataset.weights is None else np.asarray(dataset.weights, dtype=float)
+
+
+def _column(dataset: Dataset, name: str) -> np.ndarray:
+    """A numeric column with NaN for missing values."""
+    return np.array([np.nan if value is None else float(value) for value in dataset.columns[name]], dtype=float)
+
+
+def _share_rows(values: np.ndarray, weights: np.ndarray | None, options, *, with_intervals: bool) -> list[ShareRow]:
+    answered = ~np.isnan(values)
+    base_values = values[answered]
+    base_weights = None if weights is None else weights[answered]
+    usable = base_values.size > 0 and (base_weights is None or base_weights.sum() > 0)
+    rows = []
+    for option in options:
+        hits = base_values == option.value
+        count = int(hits.sum())
+        if not usable:
+            rows.append(ShareRow(option.label, option.value, count, None, is_dont_know=option.is_dont_know))
+            continue
+        estimate = (
+            estimates.weighted_share(hits, base_weights)
+            if base_weights is not None
+            else (estimates.wilson_interval(count, int(base_values.size)))
+        )
+        rows.append(
+            ShareRow(
+                option.label,
+                option.value,
+                count,
+                estimate.estimate,
+                estimate.low if with_intervals else None,
+                estimate.high if with_intervals else None,
+                is_dont_know=option.is_dont_know,
+            )
+        )
+    return rows
+
+
+def _mean(values: np.ndarray, weights: np.ndarray | None, domain: np.ndarray, *, with_intervals: bool) -> Mean | None:
+    if not domain.any():
+        return None
+    if weights is not None and not (weights[domain] > 0).any():
+        return None
+    estimate = estimates.weighted_mean(values, weights, domain=domain)
+    if estimate.is_empty:
+        return None
+    has_interval = with_intervals and estimate.has_interval
+    return Mean(
+        estimate.estimate, estimate.low if has_interval else None, estimate.high if has_interval else None, estimate.n
+    )
+
+
+def _item_result(
+    label: str,
+    variable: Variable,
+    dataset: Dataset,
+    question: Question,
+    weights: np.ndarray | None,
+    *,
+    with_intervals: bool,
+) -> ItemResult:
+    values = _column(dataset, variable.name)
+    options = list(question.options.all())
+    result = ItemResult(
+        label=label,
+        base=int((~np.isnan(values)).sum()),
+        rows=_share_rows(values, weights, options, with_intervals=with_intervals),
+    )
+    if question.kind in (Question.Kind.LIKERT, Question.Kind.MATRIX):
+        on_scale = ~np.isnan(values) & ~np.isin(values, list(variable.missing_values))
+        result.mean = _mean(values, weights, on_scale, with_intervals=with_intervals)
+    return result
+
+
+def _question_result(
+    question: Question, dataset: Dataset, weights: np.ndarray | None, *, with_intervals: bool
+) -> QuestionResult:
+    variables = dataset.question_variables(question)
+    kind = question.kind
+    if kind in (Question.Kind.SINGLE_CHOICE, Question.Kind.LIKERT):
+        item = _item_result(question.text, variables[0], dataset, question, weights, with_intervals=with_intervals)
+        return QuestionResult(question, item.base, items=[item])
+    if kind == Question.Kind.MATRIX:
+        items = [
+            _item_result(row.text, variable, dataset, question, weights, with_intervals=with_intervals)
+            for row, variable in zip(question.rows.all(), variables, strict=True)
+        ]
+        return QuestionResult(question, max((item.base for item in items), default=0), items=items)
+    if kind == Question.Kind.MULTIPLE_CHOICE:
+        matrix = np.vstack([_column(dataset, variable.name) for variable in variables]) if variables else None
+        answered = ~np.isnan(matrix[0]) if matrix is not None else np.zeros(dataset.size, dtype=bool)
+        base_weights = None if weights is None else weights[answered]
+        usable = answered.any() and (base_weights is None or base_weights.sum() > 0)
+        rows = []
+        for option, line in zip(question.options.all(), matrix if matrix is not None else [], strict=False):
+            hits = line[answered] == 1
+            count = int(hits.sum())
+            if not usable:
+                rows.append(ShareRow(option.label, option.value, count, None))
+                continue
+            estimate = (
+                estimates.weighted_share(hits, base_weights)
+                if base_weights is not None
+                else estimates.wilson_interval(count, int(answered.sum()))
+            )
+            rows.append(
+                ShareRow(
+                    option.label,
+                    option.value,
+                    count,
+                    estimate.estimate,
+                    estimate.low if with_intervals else None,
+                    estimate.high if with_intervals else None,
+                )
+            )
+        return QuestionResult(
+            question, int(answered.sum()), items=[ItemResult(question.text, int(answered.sum()), rows)]
+        )
+    if kind == Question.Kind.RANKING:
+        return _ranking_result(question, variables, dataset, weights, with_intervals=with_intervals)
+    if kind == Question.Kind.NUMBER:
+        values = _column(dataset, variables[0].name)
+        answered = ~np.isnan(values)
+        plain = values[answered]
+        summary = NumberSummary(
+            n=int(answered.sum()),
+            mean=_mean(values, weights, answered, with_intervals=with_intervals),
+            median=float(np.median(plain)) if plain.size else None,
+            minimum=float(plain.min()) if plain.size else None,
+            maximum=float(plain.max()) if plain.size else None,
+        )
+        return QuestionResult(question, summary.n, number=summary)
+    if kind == Question.Kind.FREE_TEXT:
+        texts = dataset.columns[variables[0].name]
+        return QuestionResult(question, sum(1 for text in texts if text))
+    raise ValueError(f"unknown question kind {kind!r}")
+
+
+def _ranking_result(
+    question: Question, variables: list[Variable], dataset: Dataset, weights: np.ndarray | None, *, with_intervals: bool
+) -> QuestionResult:
+    options = list(question.options.all())
+    k = question.rank_places or 1
+    if not variables:
+        return QuestionResult(question, 0, rank_places=k)
+    places = np.vstack([_column(dataset, variable.name) for variable in variables]).T
+    answered = ~np.all(np.isnan(places), axis=1)
+    places = np.nan_to_num(places[answered], nan=ranking.UNRANKED).astype(np.int64)
+    base = int(answered.sum())
+    base_weights = None if weights is None else weights[answered]
+    if base == 0 or len(options) < 2 or (base_weights is not None and base_weights.sum() <= 0):
+        return QuestionResult(question, base, rank_places=k)
+    summary = ranking.aggregate_places(
+        places, [option.pk for option in options], k=min(k, len(options)), weights=base_weights
+    )
+    labels = {option.pk: option.label for option in options}
+    column = {option.pk: position for position, option in enumerate(options)}
+    rows = []
+    for item in summary.items:
+        in_top = (places[:, column[item.item]] != ranking.UNRANKED) & (places[:, column[item.item]] <= k)
+        rows.append(
+            RankRow(
+                label=labels[item.item],
+                top_k_count=int(in_top.sum()),
+                top_k_share=item.top_k_share.estimate,
+                low=item.top_k_share.low if with_intervals else None,
+                high=item.top_k_share.high if with_intervals else None,
+                times_ranked=item.times_ranked,
+                mean_rank=item.mean_rank,
+                borda_normalised=item.borda_normalised,
+            )
+        )
+    return QuestionResult(question, base, ranks=rows, rank_places=k)
+
+
+def get_results(survey: Survey, *, dataset: Dataset | None = None) -> SurveyResults:
+    """Results of every question. Weighted with intervals for a weighted barometer wave; for a wave not yet
+    weighted, unweighted shares with Wilson intervals; for an open survey, counts and shares only."""
+    dataset = dataset or load_dataset(survey)
+    weights = _weights(dataset)
+    is_wave = hasattr(survey, "wave")
+    with_intervals = is_wave
+    results = [
+        _question_result(question, dataset, weights, with_intervals=with_intervals)
+        for question in dataset.questionnaire.questions
+    ]
+    return SurveyResults(
+        survey=survey,
+        responses=dataset.size,
+        is_weighted=weights is not None,
+        has_intervals=with_intervals,
+        weighted_responses=int((weights > 0).sum()) if weights is not None else dataset.size,
+        dataset=dataset,
+        questions=results,
+    )
+
+
+# --- Cross-tables ---------------------------------------------------------------------------------------------
+
+
+def crosstab_variables(dataset: Dataset) -> list[Variable]:
+    """Variables that can be cross-tabulated: single-choice and rating questions and matrix items."""
+    kinds = {question.pk: question.kind for question in dataset.questionnaire.questions}
+    return [
+        variable
+        for variable in dataset.variables
+        if variable.question_id is not None
+        and variable.value_labels
+        and kinds[variable.question_id] in (Question.Kind.SINGLE_CHOICE, Question.Kind.LIKERT, Question.Kind.MATRIX)
+    ]
+
+
+@dataclass(frozen=True)
+class CrosstabTable:
+    """A cross-table of codes with the labels to show for them."""
+
+    table: crosstab.Crosstab
+    row_variable: Variable
+    column_variable: Variable
+
+    def row_label(self, code: int | None) -> str:
+        return _("Total") if code is None else self.row_variable.value_labels.get(code, str(code))
+
+    def column_label(self, code: int | None) -> str:
+        return _("Total") if code is None else self.column_variable.value_labels.get(code, str(code))
+
+
+def get_crosstab(dataset: Dataset, *, variable: str, by: str) -> CrosstabTable | None:
+    """``variable`` (rows) by immigrant background or district (columns), small cells suppressed.
+
+    Respondents missing either answer (or without weight in a weighted wave) are left out; "don't know"
+    is a row like any other. Returns None when the survey asks no demographic questions.
+    """
+    if by not in ("immigrant_background", "district") or by not in dataset.columns:
+        return None
+    row_variable = dataset.variable(variable)
+    column_variable = dataset.variable(by)
+    rows, columns, weights = [], [], []
+    weight_column = dataset.weights
+    pairs = zip(dataset.columns[variable], dataset.columns[by], strict=True)
+    for position, (row_value, column_value) in enumerate(pairs):
+        if row_value is None or column_value is None:
+            continue
+        if weight_column is not None and weight_column[position] <= 0:
+            continue
+        rows.append(row_value)
+        columns.append(column_value)
+        if weight_column is not None:
+            weights.append(weight_column[position])
+    table = crosstab.cross_tabulate(
+        rows,
+        columns,
+        weights=weights if weight_column is not None else None,
+        threshold=settings.TEILHABE_MIN_PUBLIC_COUNT,
+        row_categories=list(row_variable.value_labels),
+        column_categories=list(column_variable.value_labels),
+    )
+    return CrosstabTable(table, row_variable, column_variable)
+
+
+def describe_weighting(results: SurveyResults) -> str:
+    if results.is_weighted:
+        return _("Weighted to the population margins; 95 % confidence intervals.")
+    if results.has_intervals:
+        return _("Not yet weighted: unweighted shares with 95 % confidence intervals.")
+    return _("Views of those who took part, not of the city's population.")
