@@ -4,7 +4,6 @@ Tests run on the database in DATABASE_URL (PostgreSQL in CI) or SQLite. Tests ma
 `postgres` are deselected, not skipped, on SQLite: they are run by the PostgreSQL pass.
 """
 
-
 import os
 
 import pytest
@@ -12,6 +11,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test.signals import setting_changed
 from django.urls import clear_url_caches
+from django.utils import translation
+
+# Registered here, once, so that every test module shares one browser per session.
+from tests.browser.fixtures import CHROMIUM, _axe, axe_check, browser, page  # noqa: F401
 
 
 def _language_settings_changed(*, setting, **kwargs):
@@ -53,6 +56,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request or override in an earlier test may
+    have left another one active in this thread, and translated model fields follow it."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _isolated_media(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
 
@@ -68,11 +80,6 @@ def _fresh_cache():
     yield
 
 
-
-
-CHROMIUM = os.environ.get("TEILHABE_CHROMIUM", "/usr/bin/chromium")
-
-
 def _browser_available() -> bool:
     return os.path.exists(CHROMIUM) and os.access(CHROMIUM, os.X_OK)
 
@@ -84,8 +91,10 @@ def pytest_collection_finish(session):
     if os.environ.get("CI") == "true":
         pytest.exit(f"Chromium not found at {CHROMIUM}: the browser tests cannot run in CI.", returncode=3)
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-    message = (f"NOTE: Chromium is not installed ({CHROMIUM}); {len(browser_tests)} browser tests "
-               "(accessibility, keyboard, end-to-end) are NOT run. Install it with: apt-get install chromium")
+    message = (
+        f"NOTE: Chromium is not installed ({CHROMIUM}); {len(browser_tests)} browser tests "
+        "(accessibility, keyboard, end-to-end) are NOT run. Install it with: apt-get install chromium"
+    )
     if reporter:
         reporter.write_line(message, yellow=True, bold=True)
     session.config.hook.pytest_deselected(items=browser_tests)

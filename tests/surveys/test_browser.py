@@ -8,7 +8,6 @@ import pytest
 from teilhabe.surveys import barometer, services
 from teilhabe.surveys.models import Answer, ClimateAreaLink, Response
 from tests.accounts.factories import UserFactory
-from tests.browser.conftest import _axe, axe_check, browser, page  # noqa: F401 -- the browser fixtures
 from tests.monitoring.factories import AreaOfActionFactory, DistrictFactory, EditionFactory
 
 from .factories import MARGINS, all_kinds_survey, define_index, make_wave, upload
