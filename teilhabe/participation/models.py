@@ -1,0 +1,683 @@
+"""Participation procedures: events, contributions, bundles and their review by the competent authorities.
+
+The review workflow itself lives in workflow.py (pure); these models hold its facts. A `Review` is the
+reviewable item: it belongs either to one contribution or to one bundle.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from teilhabe.accounts.models import Authority
+from teilhabe.core.models import TimeStampedModel
+from teilhabe.monitoring.models import AreaOfAction, Edition, Geography, Indicator, Measure, SubGoal, Target
+
+from . import workflow
+from .languages import text_direction
+
+
+def new_receipt_token() -> str:
+    """An unguessable token for the receipt link (32 URL-safe characters, 192 bits)."""
+    return secrets.token_urlsafe(24)
+
+
+class Language(models.TextChoices):
+    """Languages contributions are recorded in (the text is kept in its original language)."""
+
+    GERMAN = "de", _("German")
+    ENGLISH = "en", _("English")
+    ARABIC = "ar", _("Arabic")
+    TURKISH = "tr", _("Turkish")
+    FARSI = "fa", _("Farsi")
+    DARI = "prs", _("Dari")
+    PASHTO = "ps", _("Pashto")
+    KURMANJI = "kmr", _("Kurdish (Kurmanji)")
+    RUSSIAN = "ru", _("Russian")
+    UKRAINIAN = "uk", _("Ukrainian")
+    POLISH = "pl", _("Polish")
+    ROMANIAN = "ro", _("Romanian")
+    BULGARIAN = "bg", _("Bulgarian")
+    TIGRINYA = "ti", _("Tigrinya")
+    SOMALI = "so", _("Somali")
+    FRENCH = "fr", _("French")
+    SPANISH = "es", _("Spanish")
+
+
+REVIEW_STATE_LABELS = {
+    workflow.State.RECEIVED: _("Received"),
+    workflow.State.ASSIGNED: _("Assigned to an authority"),
+    workflow.State.IN_REVIEW: _("In review"),
+    workflow.State.DRAFTED: _("Evaluation drafted"),
+    workflow.State.PUBLISHED: _("Evaluation published"),
+    workflow.State.BUNDLED: _("Bundled"),
+}
+ACTION_LABELS = {
+    workflow.Action.ASSIGN: _("Assign"),
+    workflow.Action.REASSIGN: _("Reassign"),
+    workflow.Action.START_REVIEW: _("Start the review"),
+    workflow.Action.ADD_OPINION: _("Add an opinion"),
+    workflow.Action.DRAFT: _("Draft the evaluation"),
+    workflow.Action.RETURN_FOR_REWORK: _("Return for rework"),
+    workflow.Action.PUBLISH: _("Publish"),
+    workflow.Action.PUBLISH_REVISION: _("Publish a correction"),
+    workflow.Action.BUNDLE: _("Add to a bundle"),
+    workflow.Action.UNBUNDLE: _("Remove from the bundle"),
+}
+
+
+# Path segments of participation/urls.py that a procedure's short name would shadow.
+RESERVED_SLUGS = frozenset({"arbeit", "beitrag"})
+
+
+class Procedure(TimeStampedModel):
+    """A participation procedure (Beteiligungsverfahren) that informs an edition of the concept."""
+
+    slug = models.SlugField(_("short name"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    edition = models.ForeignKey(
+        Edition, verbose_name=_("concept edition informed"), on_delete=models.PROTECT, related_name="procedures"
+    )
+    is_open_for_contributions = models.BooleanField(_("open for online contributions"), default=False)
+    is_illustrative = models.BooleanField(
+        _("illustrative"), default=False, help_text=_("Demo content, not a real procedure.")
+    )
+
+    class Meta:
+        verbose_name = _("participation procedure")
+        verbose_name_plural = _("participation procedures")
+        ordering = ["-created_at", "slug"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("participation:procedure_detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError({"slug": _("This short name is reserved for other pages; choose another.")})
+
+
+class Phase(models.Model):
+    """A phase of a procedure (events, online participation, review, publication) with its dates."""
+
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("procedure"), on_delete=models.CASCADE, related_name="phases"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
+        ordering = ["procedure", "starts_on", "position"]
+        constraints = [models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="phase_ends_after_start")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("A phase cannot end before it starts.")})
+
+
+class StakeholderGroup(models.Model):
+    """A group the procedure reaches at its own events (advisory council, refugee initiatives, pupils, ...)."""
+
+    code = models.SlugField(_("code"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("stakeholder group")
+        verbose_name_plural = _("stakeholder groups")
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Event(TimeStampedModel):
+    """An event (Veranstaltung) of a procedure, recorded by its moderators."""
+
+    class Format(models.TextChoices):
+        WORKSHOP = "workshop", _("Workshop with a stakeholder group")
+        DISTRICT_EVENT = "district_event", _("District event")
+        TALK = "talk", _("Talk")
+        HEARING = "hearing", _("Hearing")
+
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="events"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True, help_text=_("A few public sentences on what was discussed."))
+    held_on = models.DateField(_("date"))
+    format = models.CharField(_("format"), max_length=20, choices=Format.choices)
+    district = models.ForeignKey(
+        Geography,
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participation_events",
+        limit_choices_to={"level": Geography.Level.DISTRICT},
+    )
+    is_online = models.BooleanField(_("online"), default=False)
+    venue = models.CharField(_("venue"), max_length=300, blank=True)
+    organiser = models.CharField(_("organiser"), max_length=300, blank=True)
+    moderating_organisation = models.CharField(_("moderating organisation"), max_length=300, blank=True)
+    stakeholder_groups = models.ManyToManyField(
+        StakeholderGroup, verbose_name=_("stakeholder groups present"), blank=True, related_name="events"
+    )
+    attendance_total = models.PositiveIntegerField(_("participants"), null=True, blank=True)
+    languages = models.JSONField(
+        _("languages spoken"), default=list, blank=True, help_text=_("Language codes, e.g. de, ar, fa.")
+    )
+    interpretation_languages = models.JSONField(_("interpretation offered into"), default=list, blank=True)
+    agenda = models.TextField(_("agenda"), blank=True)
+    minutes = models.TextField(_("minutes"), blank=True, help_text=_("Sanitised rich text."))
+    moderators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("moderators"), blank=True, related_name="moderated_events"
+    )
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["procedure", "held_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_online=False) | Q(district__isnull=True), name="online_event_has_no_district"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("participation:event_detail", kwargs={"slug": self.procedure.slug, "pk": self.pk})
+
+    def clean(self) -> None:
+        if self.is_online and self.district_id:
+            raise ValidationError({"district": _("An online event has no district.")})
+
+
+class EventAttendance(models.Model):
+    """Participants of one stakeholder group at an event, where the moderators counted them."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="attendances")
+    stakeholder_group = models.ForeignKey(
+        StakeholderGroup, verbose_name=_("stakeholder group"), on_delete=models.PROTECT, related_name="+"
+    )
+    count = models.PositiveIntegerField(_("participants"))
+
+    class Meta:
+        verbose_name = _("attendance by group")
+        verbose_name_plural = _("attendance by group")
+        ordering = ["event", "stakeholder_group"]
+        constraints = [models.UniqueConstraint(fields=["event", "stakeholder_group"], name="one_count_per_group")]
+
+    def __str__(self) -> str:
+        return f"{self.stakeholder_group}: {self.count}"
+
+
+class EventAttachment(TimeStampedModel):
+    """A file published with an event (invitation, presentation, photo protocol), checked on upload."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="attachments")
+    title = models.CharField(_("title"), max_length=300)
+    file = models.FileField(_("file"), upload_to="participation/events/")
+    file_type = models.CharField(_("file type"), max_length=10)
+
+    class Meta:
+        verbose_name = _("event attachment")
+        verbose_name_plural = _("event attachments")
+        ordering = ["event", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Registration(TimeStampedModel):
+    """A participant who asked for invitations and/or the minutes; kept only with recorded consent."""
+
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("procedure"), on_delete=models.CASCADE, related_name="registrations"
+    )
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, null=True, blank=True, related_name="registrations"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail"))
+    wants_invitations = models.BooleanField(_("send invitations"), default=True)
+    wants_minutes = models.BooleanField(_("send the minutes"), default=True)
+    consent_given_at = models.DateTimeField(_("consent given at"))
+    consent_wording_version = models.CharField(_("consent wording version"), max_length=20)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["procedure", "event", "created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Bundle(TimeStampedModel):
+    """Contributions that raise the same concern, evaluated once for all of them; every original is kept."""
+
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="bundles"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary of the concern"), blank=True)
+    areas = models.ManyToManyField(
+        AreaOfAction, verbose_name=_("areas of action"), blank=True, related_name="participation_bundles"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("bundle")
+        verbose_name_plural = _("bundles")
+        ordering = ["procedure", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("participation:bundle_detail", kwargs={"slug": self.procedure.slug, "pk": self.pk})
+
+
+class Contribution(TimeStampedModel):
+    """A statement, open question or proposal (Beitrag), kept in its original language and never deleted."""
+
+    class Kind(models.TextChoices):
+        STATEMENT = "statement", _("Statement")
+        QUESTION = "question", _("Open question")
+        PROPOSAL = "proposal", _("Proposal")
+
+    class Source(models.TextChoices):
+        EVENT = "event", _("Event")
+        ONLINE_FORM = "online_form", _("Online form")
+        SURVEY = "survey", _("Survey free text")
+        TALK = "talk", _("Talk")
+        LETTER = "letter", _("Letter or e-mail")
+
+    class Moderation(models.TextChoices):
+        PENDING = "pending", _("Awaiting moderation")
+        PUBLISHED = "published", _("Published")
+        HIDDEN = "hidden", _("Hidden")
+
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="contributions"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    text = models.TextField(_("text"))
+    language = models.CharField(_("language"), max_length=12, choices=Language.choices, default=Language.GERMAN)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.PROTECT, null=True, blank=True, related_name="contributions"
+    )
+    areas = models.ManyToManyField(
+        AreaOfAction, verbose_name=_("areas of action"), blank=True, related_name="participation_contributions"
+    )
+    district = models.ForeignKey(
+        Geography,
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participation_contributions",
+        limit_choices_to={"level": Geography.Level.DISTRICT},
+    )
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_consent_at = models.DateTimeField(_("consent to contact given at"), null=True, blank=True)
+    consent_wording_version = models.CharField(_("consent wording version"), max_length=20, blank=True)
+    receipt_token = models.CharField(
+        _("receipt token"), max_length=64, unique=True, default=new_receipt_token, editable=False
+    )
+    moderation_state = models.CharField(
+        _("moderation"), max_length=20, choices=Moderation.choices, default=Moderation.PENDING
+    )
+    moderation_reason = models.CharField(_("reason for hiding"), max_length=500, blank=True)
+    moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moderated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    bundle = models.ForeignKey(
+        Bundle, verbose_name=_("bundle"), on_delete=models.PROTECT, null=True, blank=True, related_name="members"
+    )
+    # Content words of title and text (similarity.normalise), kept so suggestions need no recomputation.
+    normalised_text = models.TextField(editable=False, blank=True)
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at", "normalised_text"])
+
+    class Meta:
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+        ordering = ["procedure", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(contact_email="") | Q(contact_consent_at__isnull=False), name="contact_email_needs_consent"
+            ),
+            models.CheckConstraint(
+                condition=~Q(moderation_state="hidden") | ~Q(moderation_reason=""),
+                name="hidden_contribution_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(source="event") | Q(event__isnull=False), name="event_contribution_names_event"
+            ),
+        ]
+        indexes = [models.Index(fields=["procedure", "moderation_state"], name="contribution_public")]
+
+    def __str__(self) -> str:
+        return self.title or self.text[:80]
+
+    def get_absolute_url(self) -> str:
+        return reverse("participation:contribution_detail", kwargs={"slug": self.procedure.slug, "pk": self.pk})
+
+    def clean(self) -> None:
+        if self.contact_email and self.contact_consent_at is None:
+            raise ValidationError({"contact_email": _("An e-mail address is kept only with consent.")})
+        if self.source == self.Source.EVENT and self.event_id is None:
+            raise ValidationError({"event": _("A contribution from an event names the event.")})
+        if self.event_id and self.procedure_id and self.event.procedure_id != self.procedure_id:
+            raise ValidationError({"event": _("The event belongs to another procedure.")})
+
+    @property
+    def text_direction(self) -> str:
+        return text_direction(self.language)
+
+    @property
+    def is_public(self) -> bool:
+        return self.moderation_state == self.Moderation.PUBLISHED
+
+    def get_receipt_url(self) -> str:
+        return reverse("participation:contribution_receipt", kwargs={"token": self.receipt_token})
+
+
+class Review(TimeStampedModel):
+    """The reviewable item: one contribution outside a bundle, or one bundle, moving through workflow.State."""
+
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="reviews"
+    )
+    contribution = models.OneToOneField(
+        Contribution, on_delete=models.PROTECT, null=True, blank=True, related_name="review"
+    )
+    bundle = models.OneToOneField(Bundle, on_delete=models.PROTECT, null=True, blank=True, related_name="review")
+    state = models.CharField(
+        _("state"),
+        max_length=20,
+        choices=[(state.value, label) for state, label in REVIEW_STATE_LABELS.items()],
+        default=workflow.State.RECEIVED.value,
+    )
+    assignment = models.ForeignKey(
+        "Assignment",
+        verbose_name=_("current assignment"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    published_evaluation = models.ForeignKey(
+        "Evaluation",
+        verbose_name=_("published evaluation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    state_changed_at = models.DateTimeField(_("state changed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["procedure", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(contribution__isnull=False) & Q(bundle__isnull=True))
+                | (Q(contribution__isnull=True) & Q(bundle__isnull=False)),
+                name="review_of_contribution_or_bundle",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="published") | Q(published_evaluation__isnull=False),
+                name="published_review_has_evaluation",
+            ),
+        ]
+        indexes = [models.Index(fields=["procedure", "state"], name="review_state")]
+
+    def __str__(self) -> str:
+        return str(self.bundle or self.contribution)
+
+    def get_absolute_url(self) -> str:
+        return reverse("participation:review_detail", kwargs={"pk": self.pk})
+
+    @property
+    def item(self) -> "Contribution | Bundle":
+        return self.bundle if self.bundle_id else self.contribution
+
+    @property
+    def is_bundle(self) -> bool:
+        return self.bundle_id is not None
+
+
+class Assignment(models.Model):
+    """Who reviews an item: a lead authority and optional co-authorities. A reassignment adds a new row."""
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="assignments")
+    lead_authority = models.ForeignKey(
+        Authority,
+        verbose_name=_("lead authority"),
+        on_delete=models.PROTECT,
+        related_name="participation_lead_assignments",
+    )
+    co_authorities = models.ManyToManyField(
+        Authority, verbose_name=_("co-authorities"), blank=True, related_name="participation_co_assignments"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), default=timezone.now, editable=False)
+    reason = models.TextField(_("reason for reassignment"), blank=True)
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["review", "assigned_at", "pk"]
+
+    def __str__(self) -> str:
+        return str(self.lead_authority)
+
+
+class Opinion(models.Model):
+    """A co-authority's internal opinion for the lead authority; never published."""
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="opinions")
+    authority = models.ForeignKey(Authority, verbose_name=_("authority"), on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    text = models.TextField(_("opinion"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("opinion")
+        verbose_name_plural = _("opinions")
+        ordering = ["review", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class Evaluation(TimeStampedModel):
+    """An evaluation (Bewertung): a disposition, a public justification and links into the monitoring domain.
+
+    Revision 1 starts as the lead authority's draft; the department publishes it. A published revision is
+    never changed: a correction is the next revision, published with its reason, and the earlier one stays.
+    """
+
+    class Disposition(models.TextChoices):
+        TAKEN_UP_AS_MEASURE = "taken_up_as_measure", _("Taken up as a measure")
+        INFORMS_INDICATOR = "informs_indicator", _("Informs an indicator")
+        ALREADY_IN_PLACE = "already_in_place", _("Already in place")
+        REFERRED = "referred_to_specialist_concept", _("Referred to the authority's specialist concept")
+        OUTSIDE_COMPETENCE = "outside_competence", _("Outside the city's competence")
+        NO_DATA = "no_data", _("Required data does not exist")
+        DECLINED = "declined", _("Declined")
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="evaluations")
+    revision = models.PositiveIntegerField(_("revision"), default=1)
+    disposition = models.CharField(_("disposition"), max_length=40, choices=Disposition.choices)
+    justification = models.TextField(_("public justification"))
+    revision_reason = models.TextField(_("reason for the correction"), blank=True)
+    authority = models.ForeignKey(Authority, verbose_name=_("authority"), on_delete=models.PROTECT, related_name="+")
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    measures = models.ManyToManyField(
+        Measure, verbose_name=_("measures"), blank=True, related_name="participation_evaluations"
+    )
+    sub_goals = models.ManyToManyField(
+        SubGoal, verbose_name=_("sub-goals"), blank=True, related_name="participation_evaluations"
+    )
+    indicators = models.ManyToManyField(
+        Indicator, verbose_name=_("indicators"), blank=True, related_name="participation_evaluations"
+    )
+    targets = models.ManyToManyField(
+        Target, verbose_name=_("targets"), blank=True, related_name="participation_evaluations"
+    )
+    history = HistoricalRecords(
+        excluded_fields=["created_at", "updated_at"], m2m_fields=[measures, sub_goals, indicators, targets]
+    )
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        ordering = ["review", "revision"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "revision"], name="one_evaluation_per_revision"),
+            models.CheckConstraint(condition=~Q(justification=""), name="evaluation_has_justification"),
+            models.CheckConstraint(condition=Q(revision=1) | ~Q(revision_reason=""), name="revision_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_disposition_display()} ({self.revision})"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class TransitionLogQuerySet(models.QuerySet):
+    """The log is append-only: bulk changes are refused like single ones."""
+
+    def update(self, **kwargs):
+        raise PermissionError("The transition log is append-only.")
+
+    def delete(self):
+        raise PermissionError("The transition log is append-only.")
+
+
+class TransitionLog(models.Model):
+    """One action on a review: who, when, from which state to which, with the comment. Never changed."""
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="log")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_kind = models.CharField(_("acting as"), max_length=20)
+    action = models.CharField(
+        _("action"), max_length=30, choices=[(action.value, label) for action, label in ACTION_LABELS.items()]
+    )
+    from_state = models.CharField(_("from"), max_length=20)
+    to_state = models.CharField(_("to"), max_length=20)
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("at"), default=timezone.now, editable=False)
+
+    objects = TransitionLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("transition")
+        verbose_name_plural = _("transition log")
+        ordering = ["review", "created_at", "pk"]
+        base_manager_name = "objects"
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.from_state} → {self.to_state}"
+
+    def save(self, *args, **kwargs):
+        # An invariant, not a workflow: a written entry stays as it was.
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise PermissionError("The transition log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The transition log is append-only.")
+
+
+class DocumentationBuild(models.Model):
+    """The last built PDF of a procedure's documentation per language, with the data stamp it was built from."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="documentation_builds")
+    language = models.CharField(max_length=10)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    data_stamp = models.CharField(max_length=64)
+    file = models.FileField(upload_to="participation/documentation/", blank=True)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    page_count = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("documentation build")
+        verbose_name_plural = _("documentation builds")
+        ordering = ["procedure", "language", "-requested_at"]
+        constraints = [models.UniqueConstraint(fields=["procedure", "language"], name="one_build_per_language")]
+
+    def __str__(self) -> str:
+        return f"{self.procedure.slug} {self.language} {self.status}"

@@ -1,0 +1,975 @@
+"""Reads of participation. Each query owns its joins, so a page costs a fixed number of queries.
+
+Public reads show only published contributions and published evaluations; staff reads start from
+`visible_reviews(user)`, which applies the permission rule of permissions.py as a query condition.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from teilhabe.monitoring.models import AreaOfAction, Assessment, Geography, Indicator, Measure
+
+from . import permissions, similarity, workflow
+from .models import (
+    Assignment,
+    Bundle,
+    Contribution,
+    DocumentationBuild,
+    Evaluation,
+    Event,
+    EventAttendance,
+    Opinion,
+    Phase,
+    Procedure,
+    Registration,
+    Review,
+    StakeholderGroup,
+    TransitionLog,
+)
+
+OPEN_STATES = (workflow.State.ASSIGNED, workflow.State.IN_REVIEW, workflow.State.DRAFTED)
+REVIEWABLE_STATES = (workflow.State.RECEIVED, *OPEN_STATES, workflow.State.PUBLISHED)
+SUGGESTION_CANDIDATE_LIMIT = 5000
+EVALUATION_LINKS = ("measures", "sub_goals__area", "indicators__versions", "targets__indicator")
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+# --- Procedures and events ------------------------------------------------------------------------
+
+
+def list_procedures() -> QuerySet[Procedure]:
+    return Procedure.objects.select_related("edition").order_by("-created_at", "slug")
+
+
+def get_procedure(slug: str) -> Procedure:
+    return get_object_or_404(
+        Procedure.objects.select_related("edition").prefetch_related(
+            Prefetch("phases", queryset=Phase.objects.order_by("starts_on", "position"))
+        ),
+        slug=slug,
+    )
+
+
+def public_contributions(procedure: Procedure | None = None) -> QuerySet[Contribution]:
+    rows = Contribution.objects.filter(moderation_state=Contribution.Moderation.PUBLISHED)
+    return rows.filter(procedure=procedure) if procedure is not None else rows
+
+
+def list_events(procedure: Procedure) -> QuerySet[Event]:
+    """Events in date order with their district, stakeholder groups and count of published contributions."""
+    published = Count("contributions", filter=Q(contributions__moderation_state=Contribution.Moderation.PUBLISHED))
+    return (
+        Event.objects.filter(procedure=procedure)
+        .select_related("district", "procedure")
+        .prefetch_related(Prefetch("stakeholder_groups", queryset=StakeholderGroup.objects.order_by("position")))
+        .annotate(contribution_count=published)
+        .order_by("held_on", "pk")
+    )
+
+
+def get_event(procedure: Procedure, pk: int) -> Event:
+    return get_object_or_404(
+        Event.objects.select_related("district", "procedure").prefetch_related(
+            "stakeholder_groups",
+            "attachments",
+            "moderators",
+            Prefetch("attendances", queryset=EventAttendance.objects.select_related("stakeholder_group")),
+        ),
+        procedure=procedure,
+        pk=pk,
+    )
+
+
+def list_event_contributions(event: Event) -> QuerySet[Contribution]:
+    return with_evaluations(public_contributions().filter(event=event)).order_by("pk")
+
+
+@dataclass(frozen=True)
+class Figures:
+    events: int
+    participants: int
+    contributions: int
+    evaluated: int
+    bundles: int
+    districts: int
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Published contributions counted by kind, source, language and whether their evaluation is out."""
+
+    rows: list[tuple[str, str, str, bool, int]]
+
+    def count(self, *, evaluated: bool | None = None) -> int:
+        return sum(n for *_keys, is_evaluated, n in self.rows if evaluated is None or is_evaluated == evaluated)
+
+    def by(self, position: int) -> dict[str, int]:
+        totals: dict[str, int] = defaultdict(int)
+        for row in self.rows:
+            totals[row[position]] += row[-1]
+        return dict(totals)
+
+
+def get_tally(procedure: Procedure) -> Tally:
+    """One grouped query instead of one per breakdown: a few dozen rows however many contributions there are."""
+    from django.db.models import BooleanField, Case, When
+
+    evaluated = Case(
+        When(Q(review__state=workflow.State.PUBLISHED) | Q(bundle__review__state=workflow.State.PUBLISHED), then=True),
+        default=False,
+        output_field=BooleanField(),
+    )
+    rows = (
+        public_contributions(procedure)
+        .annotate(is_evaluated=evaluated)
+        .values_list("kind", "source", "language", "is_evaluated")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return Tally(rows=[tuple(row) for row in rows])
+
+
+def get_figures(procedure: Procedure, tally: Tally | None = None) -> Figures:
+    """Headline figures of a procedure in three aggregate queries."""
+    tally = tally or get_tally(procedure)
+    events = Event.objects.filter(procedure=procedure).aggregate(
+        count=Count("pk"), participants=Sum("attendance_total"), districts=Count("district", distinct=True)
+    )
+    bundles = Bundle.objects.filter(procedure=procedure, review__state=workflow.State.PUBLISHED).count()
+    return Figures(
+        events=events["count"],
+        participants=events["participants"] or 0,
+        contributions=tally.count(),
+        evaluated=tally.count(evaluated=True),
+        bundles=bundles,
+        districts=events["districts"],
+    )
+
+
+# --- Evaluations of contributions -----------------------------------------------------------------------
+
+
+def with_evaluations(rows: QuerySet[Contribution]) -> QuerySet[Contribution]:
+    """Contributions with what a public page shows beside them: event, district, areas, the evaluation."""
+    return rows.select_related(
+        "procedure",
+        "event__procedure",
+        "district",
+        "bundle__procedure",
+        "review",
+        "review__published_evaluation",
+        "bundle__review",
+        "bundle__review__published_evaluation",
+    ).prefetch_related(Prefetch("areas", queryset=AreaOfAction.objects.order_by("position", "code")))
+
+
+def effective_review(contribution: Contribution) -> Review:
+    """The review that decides for a contribution: its bundle's when it is in one."""
+    return contribution.bundle.review if contribution.bundle_id else contribution.review
+
+
+def public_evaluation(contribution: Contribution) -> Evaluation | None:
+    review = effective_review(contribution)
+    return review.published_evaluation if review.state == workflow.State.PUBLISHED else None
+
+
+def attach_evaluation_links(evaluations: Iterable[Evaluation | None]) -> None:
+    """Load the measures, sub-goals, indicators and targets of many evaluations in four queries."""
+    from django.db.models import prefetch_related_objects
+
+    unique = {evaluation.pk: evaluation for evaluation in evaluations if evaluation is not None}
+    prefetch_related_objects(list(unique.values()), "measures", "sub_goals", "indicators", "targets__indicator")
+    # Evaluations reached through different rows are distinct Python objects; share the loaded links.
+    for evaluation in evaluations:
+        if evaluation is not None and evaluation is not unique[evaluation.pk]:
+            evaluation._prefetched_objects_cache = unique[evaluation.pk]._prefetched_objects_cache
+
+
+def prepare_page(contributions: Sequence[Contribution]) -> list[Contribution]:
+    """Attach `evaluation` (the public one, or None) to each contribution of a page and load its links."""
+    rows = list(contributions)
+    for contribution in rows:
+        contribution.evaluation = public_evaluation(contribution)
+    attach_evaluation_links([row.evaluation for row in rows])
+    return rows
+
+
+def list_published_revisions(review: Review) -> list[Evaluation]:
+    """Every published revision, newest first: a correction never hides the earlier text."""
+    rows = list(review.evaluations.filter(published_at__isnull=False).select_related("authority").order_by("-revision"))
+    attach_evaluation_links(rows)
+    return rows
+
+
+# --- Links into the monitoring domain ---------------------------------------------------------------
+
+
+def list_contributions_for_indicator(indicator: Indicator) -> QuerySet[Contribution]:
+    """Published contributions whose published evaluation links this indicator (for the indicator page)."""
+    links = Q(review__published_evaluation__indicators=indicator) | Q(
+        bundle__review__published_evaluation__indicators=indicator
+    )
+    return _linked(links)
+
+
+def list_contributions_for_measure(measure: Measure) -> QuerySet[Contribution]:
+    """Published contributions whose published evaluation links this measure (for the measure page)."""
+    links = Q(review__published_evaluation__measures=measure) | Q(
+        bundle__review__published_evaluation__measures=measure
+    )
+    return _linked(links)
+
+
+def _linked(links: Q) -> QuerySet[Contribution]:
+    published = Q(review__state=workflow.State.PUBLISHED) | Q(bundle__review__state=workflow.State.PUBLISHED)
+    matching = Contribution.objects.filter(links).values("pk")
+    return (
+        public_contributions()
+        .filter(published, pk__in=matching)
+        .select_related("procedure", "bundle", "review__published_evaluation", "bundle__review__published_evaluation")
+        .order_by("-procedure__created_at", "bundle_id", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class IndicatorStatus:
+    indicator: Indicator
+    title: str
+    status: str | None
+    is_uncertain: bool
+
+
+def get_indicator_statuses(indicators: Iterable[Indicator]) -> list[IndicatorStatus]:
+    """Each indicator's headline assessment (city, gap if assessed else total) in the current edition."""
+    from teilhabe.monitoring import queries as monitoring_queries
+
+    indicators = list(indicators)
+    if not indicators:
+        return []
+    edition = monitoring_queries.get_current_edition()
+    headline: dict[int, Assessment] = {}
+    titles: dict[int, str] = {}
+    if edition is not None:
+        rows = monitoring_queries.list_assessments(edition=edition).filter(
+            indicator__in=indicators,
+            breakdown_key="",
+            geography__level=Geography.Level.CITY,
+            series_kind__in=[Assessment.SeriesKind.GAP, Assessment.SeriesKind.TOTAL],
+        )
+        for row in rows:
+            current = headline.get(row.indicator_id)
+            if current is None or (row.series_kind == Assessment.SeriesKind.GAP):
+                headline[row.indicator_id] = row
+        for version in edition.indicator_versions.filter(indicator__in=indicators).only("indicator_id", "title"):
+            titles[version.indicator_id] = version.title
+    result = []
+    for indicator in indicators:
+        if indicator.pk not in titles:
+            version = indicator.versions.order_by("-edition__adopted_on").only("title").first()
+            titles[indicator.pk] = version.title if version else ""
+        row = headline.get(indicator.pk)
+        result.append(
+            IndicatorStatus(
+                indicator=indicator,
+                title=titles[indicator.pk],
+                status=row.status if row else None,
+                is_uncertain=bool(row and row.is_uncertain),
+            )
+        )
+    return result
+
+
+# --- Public contribution, bundle, receipt -----------------------------------------------------------
+
+
+def get_public_contribution(procedure: Procedure, pk: int) -> Contribution:
+    return get_object_or_404(with_evaluations(public_contributions(procedure)), pk=pk)
+
+
+def get_public_bundle(procedure: Procedure, pk: int) -> Bundle:
+    bundle = get_object_or_404(
+        Bundle.objects.select_related("procedure", "review", "review__published_evaluation").prefetch_related("areas"),
+        procedure=procedure,
+        pk=pk,
+    )
+    if not public_contributions(procedure).filter(bundle=bundle).exists():
+        raise Http404
+    return bundle
+
+
+def list_bundle_members(bundle: Bundle, *, public: bool = True) -> QuerySet[Contribution]:
+    rows = public_contributions() if public else Contribution.objects.all()
+    return (
+        rows.filter(bundle=bundle)
+        .select_related("procedure", "event__procedure", "event__district", "district")
+        .prefetch_related("areas", "event__stakeholder_groups")
+        .order_by("pk")
+    )
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a bundle's concern was raised."""
+
+    events: int
+    districts: list[str]
+    stakeholder_groups: list[str]
+    sources: dict[str, int]
+
+
+def get_bundle_origin(members: Sequence[Contribution]) -> Origin:
+    events = {member.event_id for member in members if member.event_id}
+    districts: dict[int, str] = {}
+    groups: dict[int, str] = {}
+    for member in members:
+        district = member.district or (member.event.district if member.event else None)
+        if district is not None:
+            districts[district.pk] = str(district)
+        if member.event is not None:
+            for group in member.event.stakeholder_groups.all():
+                groups[group.pk] = str(group)
+    sources = Counter(member.get_source_display() for member in members)
+    return Origin(
+        events=len(events),
+        districts=sorted(districts.values()),
+        stakeholder_groups=sorted(groups.values()),
+        sources=dict(sorted(sources.items())),
+    )
+
+
+@dataclass(frozen=True)
+class Receipt:
+    contribution: Contribution
+    review: Review
+    evaluations: list[Evaluation]
+    indicator_statuses: list[IndicatorStatus]
+    lead_authority: object | None
+
+
+def get_receipt(token: str) -> Receipt:
+    """What a contributor sees by their receipt link: the current state, the evaluation and where it led."""
+    if not token or len(token) > 64:
+        raise Http404
+    contribution = get_object_or_404(
+        with_evaluations(Contribution.objects.all()).select_related(
+            "review__assignment__lead_authority", "bundle__review__assignment__lead_authority"
+        ),
+        receipt_token=token,
+    )
+    review = effective_review(contribution)
+    evaluations = list_published_revisions(review) if review.state == workflow.State.PUBLISHED else []
+    statuses = get_indicator_statuses(evaluations[0].indicators.all()) if evaluations else []
+    lead = review.assignment.lead_authority if review.assignment_id else None
+    return Receipt(
+        contribution=contribution,
+        review=review,
+        evaluations=evaluations,
+        indicator_statuses=statuses,
+        lead_authority=lead,
+    )
+
+
+# --- Staff: queues, search, overview -------------------------------------------------------------
+
+
+def visible_reviews(user) -> QuerySet[Review]:
+    """The items this user may see; the department sees all, authority staff their own, others none."""
+    condition = permissions.visible_reviews_filter(user)
+    rows = Review.objects.exclude(state=workflow.State.BUNDLED).exclude(
+        contribution__moderation_state=Contribution.Moderation.HIDDEN
+    )
+    return rows if condition is None else rows.filter(condition)
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    query: str = ""
+    state: str = ""
+    area: AreaOfAction | None = None
+    authority: object | None = None
+    source: str = ""
+    kind: str = ""
+    procedure: Procedure | None = None
+    is_overdue: bool = False
+
+
+def overdue_cutoff(*, now: datetime.datetime | None = None) -> datetime.datetime:
+    return (now or timezone.now()) - datetime.timedelta(days=settings.TEILHABE_REVIEW_DEADLINE_DAYS)
+
+
+def _overdue(now: datetime.datetime | None = None) -> Q:
+    return Q(state__in=[workflow.State.RECEIVED, *OPEN_STATES], created_at__lt=overdue_cutoff(now=now))
+
+
+def _matching_contributions(query: str) -> QuerySet[Contribution]:
+    """Full text over title and text: PostgreSQL with German stemming; elsewhere a plain substring match."""
+    if is_postgres():
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        vector = SearchVector("title", "text", config="german")
+        return Contribution.objects.annotate(search=vector).filter(
+            search=SearchQuery(query, config="german", search_type="websearch")
+        )
+    return Contribution.objects.filter(Q(title__icontains=query) | Q(text__icontains=query))
+
+
+def _matching_bundles(query: str) -> QuerySet[Bundle]:
+    if is_postgres():
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        vector = SearchVector("title", "summary", config="german")
+        return Bundle.objects.annotate(search=vector).filter(
+            search=SearchQuery(query, config="german", search_type="websearch")
+        )
+    return Bundle.objects.filter(Q(title__icontains=query) | Q(summary__icontains=query))
+
+
+def list_queue(user, filters: QueueFilters = QueueFilters()) -> QuerySet[Review]:
+    """Items for the work queue, oldest first, filtered; every filter stays within what the user may see."""
+    rows = visible_reviews(user)
+    if filters.procedure is not None:
+        rows = rows.filter(procedure=filters.procedure)
+    if filters.state:
+        rows = rows.filter(state=filters.state)
+    if filters.authority is not None:
+        rows = rows.filter(assignment__lead_authority=filters.authority)
+    if filters.is_overdue:
+        rows = rows.filter(_overdue())
+    if filters.area is not None:
+        rows = rows.filter(Q(contribution__areas=filters.area) | Q(bundle__areas=filters.area))
+    if filters.source:
+        rows = rows.filter(Q(contribution__source=filters.source) | Q(bundle__members__source=filters.source))
+    if filters.kind:
+        rows = rows.filter(Q(contribution__kind=filters.kind) | Q(bundle__members__kind=filters.kind))
+    if filters.query:
+        contributions = _matching_contributions(filters.query).values("pk")
+        rows = rows.filter(
+            Q(contribution_id__in=contributions)
+            | Q(bundle_id__in=_matching_bundles(filters.query).values("pk"))
+            | Q(bundle__members__in=contributions)
+        )
+    if filters.area is not None or filters.source or filters.kind or filters.query:
+        rows = Review.objects.filter(pk__in=rows.values("pk"))  # one row per item despite the joins above
+    return rows.select_related("procedure", "contribution", "bundle", "assignment__lead_authority").order_by(
+        "created_at", "pk"
+    )
+
+
+def attach_member_counts(reviews: Sequence[Review]) -> list[Review]:
+    """Set `member_count` on the bundles of one page in one query (a count over the whole queue would group
+    every item before the page is cut)."""
+    rows = list(reviews)
+    bundle_ids = [review.bundle_id for review in rows if review.bundle_id]
+    counts = (
+        dict(
+            Contribution.objects.filter(bundle_id__in=bundle_ids)
+            .values_list("bundle_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        if bundle_ids
+        else {}
+    )
+    for review in rows:
+        review.member_count = counts.get(review.bundle_id, 0)
+    return rows
+
+
+def list_overdue_reviews(*, authority=None) -> QuerySet[Review]:
+    rows = Review.objects.filter(_overdue()).exclude(state=workflow.State.RECEIVED)
+    if authority is not None:
+        rows = rows.filter(assignment__lead_authority=authority)
+    return rows.select_related("contribution", "bundle", "procedure").order_by("created_at", "pk")
+
+
+def get_review_for(user, pk: int) -> Review:
+    """A review with everything its work page shows; 404 if it does not exist, 403 if it is not the user's."""
+    review = get_object_or_404(
+        Review.objects.select_related(
+            "procedure",
+            "procedure__edition",
+            "contribution",
+            "contribution__event",
+            "contribution__district",
+            "bundle",
+            "assignment__lead_authority",
+            "published_evaluation",
+        ).prefetch_related("assignment__co_authorities"),
+        pk=pk,
+    )
+    if not permissions.can_view_review(user, review):
+        raise PermissionDenied
+    return review
+
+
+def get_review_log(review: Review) -> QuerySet[TransitionLog]:
+    return review.log.select_related("actor").order_by("created_at", "pk")
+
+
+def list_opinions(user, review: Review) -> QuerySet[Opinion]:
+    rows = review.opinions.select_related("authority", "author").order_by("created_at", "pk")
+    kinds = permissions.actor_kinds(user, review)
+    if workflow.ActorKind.DEPARTMENT in kinds or workflow.ActorKind.LEAD_AUTHORITY in kinds:
+        return rows
+    if workflow.ActorKind.CO_AUTHORITY in kinds:
+        return rows.filter(authority_id=user.authority_id)
+    return rows.none()
+
+
+def list_evaluations(review: Review) -> list[Evaluation]:
+    rows = list(review.evaluations.select_related("authority", "drafted_by", "published_by").order_by("-revision"))
+    attach_evaluation_links(rows)
+    return rows
+
+
+def list_assignments(review: Review) -> QuerySet[Assignment]:
+    return (
+        review.assignments.select_related("lead_authority", "assigned_by")
+        .prefetch_related("co_authorities")
+        .order_by("assigned_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class Overview:
+    by_state: dict[str, int]
+    by_authority: list[tuple[object, dict[str, int]]]
+    by_area: list[tuple[AreaOfAction, int]]
+    by_source: dict[str, int]
+    overdue: int
+    pending_moderation: int
+    total: int
+
+
+def get_overview(user, *, procedure: Procedure | None = None) -> Overview:
+    """Counts for the department's overview in five aggregate queries, however many items there are."""
+    reviews = visible_reviews(user)
+    contributions = Contribution.objects.exclude(moderation_state=Contribution.Moderation.HIDDEN)
+    if procedure is not None:
+        reviews = reviews.filter(procedure=procedure)
+        contributions = contributions.filter(procedure=procedure)
+    by_state = {row["state"]: row["n"] for row in reviews.values("state").annotate(n=Count("pk")).order_by()}
+    authority_rows = (
+        reviews.exclude(assignment__isnull=True)
+        .values("assignment__lead_authority", "state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    per_authority: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in authority_rows:
+        per_authority[row["assignment__lead_authority"]][row["state"]] = row["n"]
+    from teilhabe.accounts.models import Authority
+
+    authorities = Authority.objects.in_bulk(list(per_authority))
+    by_authority = sorted(
+        ((authorities[pk], counts) for pk, counts in per_authority.items()), key=lambda pair: str(pair[0])
+    )
+    area_counts = dict(
+        Contribution.areas.through.objects.filter(contribution__in=contributions)
+        .values_list("areaofaction_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    areas = AreaOfAction.objects.in_bulk(list(area_counts))
+    by_area = sorted(
+        ((areas[pk], n) for pk, n in area_counts.items()), key=lambda pair: (pair[0].position, pair[0].code)
+    )
+    source_counts = dict(contributions.values_list("source").annotate(n=Count("pk")).order_by())
+    by_source = {label: source_counts.get(value, 0) for value, label in Contribution.Source.choices}
+    overdue = reviews.filter(_overdue()).count()
+    pending = (
+        contributions.filter(moderation_state=Contribution.Moderation.PENDING).count()
+        if permissions.can_manage_procedure(user)
+        else 0
+    )
+    return Overview(
+        by_state=by_state,
+        by_authority=by_authority,
+        by_area=by_area,
+        by_source=by_source,
+        overdue=overdue,
+        pending_moderation=pending,
+        total=sum(by_state.values()),
+    )
+
+
+def list_pending_moderation(user, *, procedure: Procedure | None = None) -> QuerySet[Contribution]:
+    rows = Contribution.objects.filter(moderation_state=Contribution.Moderation.PENDING)
+    if not permissions.is_department_admin(user):
+        condition = permissions.visible_events_filter(user)
+        rows = rows.filter(event__in=Event.objects.filter(condition).values("pk"))
+    if procedure is not None:
+        rows = rows.filter(procedure=procedure)
+    return rows.select_related("procedure", "event", "district").order_by("created_at", "pk")
+
+
+def list_work_events(user) -> QuerySet[Event]:
+    """The events a user may edit: all for the department, their own for a moderator."""
+    condition = permissions.visible_events_filter(user)
+    rows = (
+        Event.objects.all()
+        if condition is None
+        else Event.objects.filter(pk__in=Event.objects.filter(condition).values("pk"))
+    )
+    return (
+        rows.select_related("procedure", "district")
+        .annotate(
+            contribution_count=Count("contributions", distinct=True),
+            registration_count=Count("registrations", distinct=True),
+        )
+        .order_by("-held_on", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class SimilarContribution:
+    contribution: Contribution
+    score: float
+
+
+def list_similar_contributions(
+    contribution: Contribution, *, limit: int = similarity.DEFAULT_LIMIT, published_only: bool = False
+) -> list[SimilarContribution]:
+    """Contributions of the same procedure that seem to raise the same concern (newest 5,000 are compared).
+
+    `published_only` for viewers who may not see other items' unmoderated contributions (authority staff).
+    """
+    candidates = (
+        Contribution.objects.filter(procedure_id=contribution.procedure_id)
+        .exclude(moderation_state=Contribution.Moderation.HIDDEN)
+        .exclude(pk=contribution.pk)
+        .order_by("-pk")
+    )
+    if published_only:
+        candidates = candidates.filter(moderation_state=Contribution.Moderation.PUBLISHED)
+    candidates = candidates.values_list("pk", "normalised_text")[:SUGGESTION_CANDIDATE_LIMIT]
+    excluded = [contribution.pk]
+    if contribution.bundle_id:
+        excluded += list(Contribution.objects.filter(bundle_id=contribution.bundle_id).values_list("pk", flat=True))
+    suggestions = similarity.suggest_similar(
+        f"{contribution.title} {contribution.text}", list(candidates), limit=limit, exclude=excluded
+    )
+    found = Contribution.objects.select_related("bundle", "review", "event").in_bulk([s.key for s in suggestions])
+    return [SimilarContribution(found[s.key], s.score) for s in suggestions if s.key in found]
+
+
+def list_open_bundles(procedure: Procedure) -> QuerySet[Bundle]:
+    return (
+        Bundle.objects.filter(procedure=procedure)
+        .select_related("review")
+        .annotate(member_count=Count("members"))
+        .order_by("title")
+    )
+
+
+# --- Public documentation --------------------------------------------------------------------------
+
+
+def documentation_stamp(procedure: Procedure) -> str:
+    """A fingerprint of everything the documentation shows; a new stamp means the PDF is out of date."""
+    parts = [
+        Event.objects.filter(procedure=procedure).aggregate(n=Count("pk"), t=Max("updated_at")),
+        Contribution.objects.filter(procedure=procedure).aggregate(n=Count("pk"), t=Max("updated_at")),
+        Review.objects.filter(procedure=procedure).aggregate(n=Count("pk"), t=Max("updated_at")),
+        Bundle.objects.filter(procedure=procedure).aggregate(n=Count("pk"), t=Max("updated_at")),
+        {"p": procedure.updated_at},
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def get_documentation_build(procedure: Procedure, language: str) -> DocumentationBuild | None:
+    return DocumentationBuild.objects.filter(procedure=procedure, language=language).first()
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    count: int
+    percent: int
+
+
+def bars(counts: Iterable[tuple[str, int]]) -> list[Bar]:
+    """Rows of a bar chart: each bar's length in whole percent of the largest count."""
+    rows = [(str(label), count) for label, count in counts]
+    largest = max((count for _label, count in rows), default=0)
+    return [Bar(label, count, round(100 * count / largest) if largest else 0) for label, count in rows]
+
+
+@dataclass(frozen=True)
+class DocumentationOverview:
+    figures: Figures
+    phases: list[Phase]
+    events_by_format: list[Bar]
+    events_by_district: list[Bar]
+    participants_by_group: list[Bar]
+    contributions_by_kind: list[Bar]
+    contributions_by_source: list[Bar]
+    contributions_by_area: list[Bar]
+    contributions_by_language: list[Bar]
+    items_by_state: list[Bar]
+    evaluations_by_disposition: list[Bar]
+
+
+def get_documentation_overview(procedure: Procedure) -> DocumentationOverview:
+    """Every figure of the documentation's overview, pre-aggregated in a fixed number of queries."""
+    from django.utils.translation import gettext as _
+
+    from .models import REVIEW_STATE_LABELS, Language
+
+    events = Event.objects.filter(procedure=procedure)
+    by_format = dict(events.values_list("format").annotate(n=Count("pk")).order_by())
+    by_district = (
+        events.values_list("district__name", "is_online")
+        .annotate(n=Count("pk"))
+        .order_by("district__position", "district__name")
+    )
+    district_bars = []
+    for name, is_online, n in by_district:
+        district_bars.append((name or (_("Online") if is_online else _("City-wide")), n))
+    by_group = (
+        EventAttendance.objects.filter(event__procedure=procedure)
+        .values_list("stakeholder_group__name")
+        .annotate(n=Sum("count"))
+        .order_by("stakeholder_group__position")
+    )
+    tally = get_tally(procedure)
+    by_kind, by_source = tally.by(0), tally.by(1)
+    by_language = sorted(tally.by(2).items(), key=lambda pair: (-pair[1], pair[0]))
+    language_labels = dict(Language.choices)
+    by_area = (
+        Contribution.areas.through.objects.filter(contribution__in=public_contributions(procedure))
+        .values_list("areaofaction__title", "areaofaction__position")
+        .annotate(n=Count("pk"))
+        .order_by("areaofaction__position")
+    )
+    reviews = (
+        Review.objects.filter(procedure=procedure)
+        .exclude(state=workflow.State.BUNDLED)
+        .exclude(contribution__moderation_state=Contribution.Moderation.HIDDEN)
+    )
+    by_state: dict[str, int] = defaultdict(int)
+    by_disposition: dict[str, int] = defaultdict(int)
+    for state, disposition, n in (
+        reviews.values_list("state", "published_evaluation__disposition").annotate(n=Count("pk")).order_by()
+    ):
+        by_state[state] += n
+        if state == workflow.State.PUBLISHED:
+            by_disposition[disposition] += n
+    return DocumentationOverview(
+        figures=get_figures(procedure, tally),
+        phases=list(procedure.phases.all()),
+        events_by_format=bars((label, by_format.get(value, 0)) for value, label in Event.Format.choices),
+        events_by_district=bars(district_bars),
+        participants_by_group=bars((name, n) for name, n in by_group),
+        contributions_by_kind=bars((label, by_kind.get(value, 0)) for value, label in Contribution.Kind.choices),
+        contributions_by_source=bars((label, by_source.get(value, 0)) for value, label in Contribution.Source.choices),
+        contributions_by_area=bars((title, n) for title, _position, n in by_area),
+        contributions_by_language=bars((language_labels.get(code, code), n) for code, n in by_language),
+        items_by_state=bars(
+            (label, by_state.get(state.value, 0))
+            for state, label in REVIEW_STATE_LABELS.items()
+            if state != workflow.State.BUNDLED
+        ),
+        evaluations_by_disposition=bars(
+            (label, by_disposition.get(value, 0)) for value, label in Evaluation.Disposition.choices
+        ),
+    )
+
+
+@dataclass
+class AreaSection:
+    """An area of action in the documentation, with how many published contributions it holds."""
+
+    area: AreaOfAction | None
+    count: int
+    evaluated: int = 0
+    children: list = field(default_factory=list)
+
+
+def list_documentation_areas(procedure: Procedure) -> list[AreaSection]:
+    """Areas of the procedure's edition that hold published contributions, plus those without an area."""
+    published = public_contributions(procedure)
+    evaluated = Q(contribution__review__state=workflow.State.PUBLISHED) | Q(
+        contribution__bundle__review__state=workflow.State.PUBLISHED
+    )
+    counts = {
+        pk: (n, e)
+        for pk, n, e in Contribution.areas.through.objects.filter(contribution__in=published)
+        .values_list("areaofaction_id")
+        .annotate(n=Count("pk"), e=Count("pk", filter=evaluated))
+        .order_by()
+    }
+    areas = AreaOfAction.objects.filter(pk__in=counts).order_by("position", "code")
+    sections = [AreaSection(area, *counts[area.pk]) for area in areas]
+    without = published.filter(areas__isnull=True).aggregate(
+        n=Count("pk"),
+        e=Count(
+            "pk", filter=Q(review__state=workflow.State.PUBLISHED) | Q(bundle__review__state=workflow.State.PUBLISHED)
+        ),
+    )
+    if without["n"]:
+        sections.append(AreaSection(None, without["n"], without["e"]))
+    return sections
+
+
+def list_area_contributions(procedure: Procedure, area: AreaOfAction | None) -> QuerySet[Contribution]:
+    rows = public_contributions(procedure)
+    rows = rows.filter(areas=area) if area is not None else rows.filter(areas__isnull=True)
+    return with_evaluations(rows).order_by("bundle_id", "pk")
+
+
+@dataclass(frozen=True)
+class Limit:
+    disposition: str
+    label: str
+    count: int
+    examples: list[Contribution]
+
+
+def get_limits(procedure: Procedure, *, examples: int = 5) -> list[Limit]:
+    """The limits the procedure met: items outside the city's competence or without data, with examples."""
+    limits = []
+    for disposition in (Evaluation.Disposition.OUTSIDE_COMPETENCE, Evaluation.Disposition.NO_DATA):
+        matching = Q(review__state=workflow.State.PUBLISHED, review__published_evaluation__disposition=disposition) | Q(
+            bundle__review__state=workflow.State.PUBLISHED,
+            bundle__review__published_evaluation__disposition=disposition,
+        )
+        rows = public_contributions(procedure).filter(matching)
+        count = rows.count()
+        sample = prepare_page(with_evaluations(rows).order_by("pk")[:examples])
+        limits.append(Limit(disposition.value, str(disposition.label), count, sample))
+    return limits
+
+
+EXPORT_COLUMNS = (
+    "contribution_id",
+    "procedure",
+    "kind",
+    "source",
+    "language",
+    "title",
+    "text",
+    "event",
+    "event_date",
+    "district",
+    "areas",
+    "bundle_id",
+    "bundle_title",
+    "review_state",
+    "lead_authority",
+    "disposition",
+    "justification",
+    "revision",
+    "published_at",
+    "measures",
+    "indicators",
+    "sub_goals",
+    "targets",
+    "receipt_url",
+)
+
+
+def iter_export_rows(procedure: Procedure, *, chunk_size: int = 500) -> Iterator[list]:
+    """All published contributions with their evaluations as rows of EXPORT_COLUMNS, in chunks of bounded size.
+
+    The receipt column is empty: a receipt link is the contributor's, never published.
+    """
+    rows = (
+        with_evaluations(public_contributions(procedure))
+        .select_related("review__assignment__lead_authority", "bundle__review__assignment__lead_authority")
+        .order_by("pk")
+    )
+    last_pk = 0
+    while True:
+        chunk = prepare_page(rows.filter(pk__gt=last_pk)[:chunk_size])
+        if not chunk:
+            return
+        for contribution in chunk:
+            review = effective_review(contribution)
+            evaluation = contribution.evaluation
+            lead = review.assignment.lead_authority if review.assignment_id else None
+            event = contribution.event
+            yield [
+                contribution.pk,
+                procedure.slug,
+                contribution.kind,
+                contribution.source,
+                contribution.language,
+                contribution.title,
+                contribution.text,
+                event.title if event else "",
+                event.held_on.isoformat() if event else "",
+                contribution.district.code if contribution.district else "",
+                "|".join(area.code for area in contribution.areas.all()),
+                contribution.bundle_id or "",
+                contribution.bundle.title if contribution.bundle_id else "",
+                review.state,
+                str(lead) if lead else "",
+                evaluation.disposition if evaluation else "",
+                evaluation.justification if evaluation else "",
+                evaluation.revision if evaluation else "",
+                evaluation.published_at.isoformat() if evaluation else "",
+                "|".join(m.code for m in evaluation.measures.all()) if evaluation else "",
+                "|".join(i.code for i in evaluation.indicators.all()) if evaluation else "",
+                "|".join(g.code for g in evaluation.sub_goals.all()) if evaluation else "",
+                "|".join(str(t.pk) for t in evaluation.targets.all()) if evaluation else "",
+                "",
+            ]
+        last_pk = chunk[-1].pk
+
+
+# --- Personal data (for the data-protection commands) ----------------------------------------------
+
+
+def list_personal_data(email: str) -> dict[str, list[dict]]:
+    """Everything participation stores about an e-mail address, for an export to its owner."""
+    email = (email or "").strip()
+    if not email:
+        return {"contributions": [], "registrations": []}
+    contributions = Contribution.objects.filter(contact_email__iexact=email).select_related("procedure")
+    registrations = Registration.objects.filter(email__iexact=email).select_related("procedure", "event")
+    return {
+        "contributions": [
+            {
+                "procedure": c.procedure.slug,
+                "submitted_at": c.created_at.isoformat(),
+                "title": c.title,
+                "text": c.text,
+                "contact_email": c.contact_email,
+                "consent_given_at": c.contact_consent_at.isoformat() if c.contact_consent_at else None,
+                "consent_wording_version": c.consent_wording_version,
+            }
+            for c in contributions
+        ],
+        "registrations": [
+            {
+                "procedure": r.procedure.slug,
+                "event": r.event.title if r.event else None,
+                "name": r.name,
+                "email": r.email,
+                "consent_given_at": r.consent_given_at.isoformat(),
+                "consent_wording_version": r.consent_wording_version,
+            }
+            for r in registrations
+        ],
+    }
+
+
+def has_pending_contributions(procedure: Procedure) -> bool:
+    return Contribution.objects.filter(procedure=procedure, moderation_state=Contribution.Moderation.PENDING).exists()

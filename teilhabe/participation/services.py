@@ -1,0 +1,847 @@
+"""Every write of participation: events, contributions, moderation, bundles and the review workflow.
+
+Each service is keyword-only, atomic and repeats its permission check, so views, the API and commands
+cannot bypass it. Review changes go through `_apply_action`, which asks workflow.py, locks the row and
+writes the append-only transition log. E-mails leave through background jobs after the commit.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from teilhabe.accounts.models import Authority
+from teilhabe.core.cache import bump_data_version
+from teilhabe.core.sanitize import sanitize_html
+from teilhabe.core.uploads import validate_upload
+from teilhabe.monitoring.models import AreaOfAction, Geography, Indicator, Measure, SubGoal, Target
+
+from . import permissions, similarity, tasks, workflow
+from .models import (
+    ACTION_LABELS,
+    REVIEW_STATE_LABELS,
+    Assignment,
+    Bundle,
+    Contribution,
+    DocumentationBuild,
+    Evaluation,
+    Event,
+    EventAttachment,
+    EventAttendance,
+    Opinion,
+    Procedure,
+    Registration,
+    Review,
+    StakeholderGroup,
+    TransitionLog,
+)
+
+if TYPE_CHECKING:
+    from teilhabe.accounts.models import User
+
+# Bump when the consent text shown next to an e-mail field changes; each consent records the version it saw.
+CONSENT_WORDING_VERSION = "2025-01"
+MAX_TEXT_LENGTH = 4000
+MAX_TITLE_LENGTH = 200
+MAX_JUSTIFICATION_LENGTH = 6000
+MAX_COMMENT_LENGTH = 2000
+
+
+class ReviewError(ValidationError):
+    """A workflow action that is not allowed now, with a message for the person who tried it."""
+
+
+def _public_data_changed() -> None:
+    """Public pages are cached under the data version (teilhabe.core.cache): renew them once this commits."""
+    transaction.on_commit(bump_data_version)
+
+
+# --- Events --------------------------------------------------------------------------------------
+
+
+def _clean_language_codes(codes: Iterable[str], field: str) -> list[str]:
+    cleaned = []
+    for code in codes:
+        code = (code or "").strip().lower()
+        if not code:
+            continue
+        if not (2 <= len(code) <= 12) or not all(c.isalpha() or c == "-" for c in code):
+            raise ValidationError(
+                {field: _("“%(code)s” is not a language code such as de, ar or fa-AF.") % {"code": code}}
+            )
+        if code not in cleaned:
+            cleaned.append(code)
+    return cleaned
+
+
+def _save_attendance(event: Event, attendance: dict[StakeholderGroup, int | None]) -> None:
+    EventAttendance.objects.filter(event=event).delete()
+    rows = [
+        EventAttendance(event=event, stakeholder_group=group, count=count)
+        for group, count in attendance.items()
+        if count is not None
+    ]
+    for row in rows:
+        if row.count < 0:
+            raise ValidationError({"attendance": _("Participant counts cannot be negative.")})
+    EventAttendance.objects.bulk_create(rows)
+
+
+EVENT_FIELDS = (
+    "title_de",
+    "title_en",
+    "summary_de",
+    "summary_en",
+    "held_on",
+    "format",
+    "district",
+    "is_online",
+    "venue",
+    "organiser",
+    "moderating_organisation",
+    "attendance_total",
+    "languages",
+    "interpretation_languages",
+    "agenda",
+    "minutes",
+)
+
+
+@transaction.atomic
+def create_event(
+    *,
+    actor: User,
+    procedure: Procedure,
+    stakeholder_groups: Sequence[StakeholderGroup] = (),
+    moderators: Sequence[User] = (),
+    attendance: dict[StakeholderGroup, int | None] | None = None,
+    **fields,
+) -> Event:
+    """Record an event; a moderator who records it becomes one of its moderators."""
+    if not permissions.can_create_event(actor):
+        raise PermissionDenied
+    event = Event(procedure=procedure)
+    _set_event_fields(event, fields)
+    event.full_clean()
+    event.save()
+    event.stakeholder_groups.set(stakeholder_groups)
+    moderators = list(moderators)
+    if permissions.is_moderator(actor) and actor not in moderators:
+        moderators.append(actor)
+    event.moderators.set(moderators)
+    _save_attendance(event, attendance or {})
+    _public_data_changed()
+    return event
+
+
+@transaction.atomic
+def update_event(
+    *,
+    actor: User,
+    event: Event,
+    stakeholder_groups: Sequence[StakeholderGroup] | None = None,
+    moderators: Sequence[User] | None = None,
+    attendance: dict[StakeholderGroup, int | None] | None = None,
+    **fields,
+) -> Event:
+    if not permissions.can_edit_event(actor, event):
+        raise PermissionDenied
+    _set_event_fields(event, fields)
+    event.full_clean()
+    event.save()
+    if stakeholder_groups is not None:
+        event.stakeholder_groups.set(stakeholder_groups)
+    # Only the department changes who moderates: a moderator cannot add or remove colleagues.
+    if moderators is not None and permissions.can_manage_procedure(actor):
+        event.moderators.set(moderators)
+    if attendance is not None:
+        _save_attendance(event, attendance)
+    _public_data_changed()
+    return event
+
+
+def _set_event_fields(event: Event, fields: dict) -> None:
+    unknown = set(fields) - set(EVENT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown event fields: {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        if name == "minutes":
+            value = sanitize_html(value or "")
+        elif name in ("languages", "interpretation_languages"):
+            value = _clean_language_codes(value or [], name)
+        setattr(event, name, value)
+
+
+@transaction.atomic
+def add_event_attachment(*, actor: User, event: Event, title: str, upload) -> EventAttachment:
+    """Attach a file after checking its size and its type by content (teilhabe.core.uploads)."""
+    if not permissions.can_edit_event(actor, event):
+        raise PermissionDenied
+    try:
+        file_type = validate_upload(upload)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
+    attachment = EventAttachment(event=event, title=title.strip(), file_type=file_type)
+    attachment.full_clean(exclude=["file"])
+    attachment.file.save(upload.name, upload, save=False)
+    attachment.save()
+    _public_data_changed()
+    return attachment
+
+
+@transaction.atomic
+def register_participant(
+    *,
+    procedure: Procedure,
+    event: Event | None,
+    name: str,
+    email: str,
+    wants_invitations: bool,
+    wants_minutes: bool,
+    has_consented: bool,
+) -> Registration:
+    """Keep a participant's name and address for invitations and minutes, only with recorded consent."""
+    if not has_consented:
+        raise ValidationError({"consent": _("We can only keep your address with your consent.")})
+    if event is not None and event.procedure_id != procedure.pk:
+        raise ValidationError({"event": _("The event belongs to another procedure.")})
+    registration = Registration(
+        procedure=procedure,
+        event=event,
+        name=name.strip(),
+        email=email.strip(),
+        wants_invitations=wants_invitations,
+        wants_minutes=wants_minutes,
+        consent_given_at=timezone.now(),
+        consent_wording_version=CONSENT_WORDING_VERSION,
+    )
+    registration.full_clean()
+    registration.save()
+    return registration
+
+
+def send_minutes(*, actor: User, event: Event) -> int:
+    """Send the minutes to the event's registrants who asked for them; returns how many e-mails are queued."""
+    if not permissions.can_send_minutes(actor, event):
+        raise PermissionDenied
+    if not event.minutes.strip():
+        raise ValidationError({"minutes": _("The event has no minutes yet.")})
+    recipients = list(event.registrations.filter(wants_minutes=True).values_list("pk", flat=True))
+    for registration_id in recipients:
+        transaction.on_commit(lambda pk=registration_id: tasks.send_minutes_email.enqueue(registration_id=pk))
+    return len(recipients)
+
+
+# --- Contributions -----------------------------------------------------------------------------
+
+
+def _check_contribution_text(*, title: str, text: str) -> tuple[str, str]:
+    title, text = (title or "").strip(), (text or "").strip()
+    errors = {}
+    if not text:
+        errors["text"] = _("Please write your contribution.")
+    elif len(text) > MAX_TEXT_LENGTH:
+        errors["text"] = _("At most %(limit)d characters, please (you wrote %(count)d).") % {
+            "limit": MAX_TEXT_LENGTH,
+            "count": len(text),
+        }
+    if len(title) > MAX_TITLE_LENGTH:
+        errors["title"] = _("At most %(limit)d characters, please (you wrote %(count)d).") % {
+            "limit": MAX_TITLE_LENGTH,
+            "count": len(title),
+        }
+    if errors:
+        raise ValidationError(errors)
+    return title, text
+
+
+def _check_areas(procedure: Procedure, areas: Iterable[AreaOfAction]) -> list[AreaOfAction]:
+    areas = list(areas)
+    if any(area.edition_id != procedure.edition_id for area in areas):
+        raise ValidationError({"areas": _("Choose areas of action of the concept this procedure informs.")})
+    return areas
+
+
+def _check_district(district: Geography | None) -> None:
+    if district is not None and district.level != Geography.Level.DISTRICT:
+        raise ValidationError({"district": _("Choose a district.")})
+
+
+def _create_contribution(*, procedure: Procedure, areas: Iterable[AreaOfAction], **fields) -> Contribution:
+    contribution = Contribution(procedure=procedure, **fields)
+    contribution.normalised_text = similarity.normalise(f"{contribution.title} {contribution.text}")
+    contribution.full_clean()
+    contribution.save()
+    contribution.areas.set(areas)
+    Review.objects.create(procedure=procedure, contribution=contribution, state_changed_at=timezone.now())
+    return contribution
+
+
+@transaction.atomic
+def submit_online_contribution(
+    *,
+    procedure: Procedure,
+    kind: str,
+    title: str,
+    text: str,
+    language: str,
+    areas: Iterable[AreaOfAction] = (),
+    district: Geography | None = None,
+    contact_email: str = "",
+    has_consented: bool = False,
+) -> Contribution:
+    """A resident's contribution from the online form: anonymous unless they consent, held for moderation."""
+    if not procedure.is_open_for_contributions:
+        raise ValidationError(_("This procedure does not take online contributions at the moment."))
+    title, text = _check_contribution_text(title=title, text=text)
+    contact_email = (contact_email or "").strip()
+    if contact_email and not has_consented:
+        raise ValidationError({"consent": _("Please confirm that we may use your e-mail address, or leave it out.")})
+    _check_district(district)
+    now = timezone.now()
+    return _create_contribution(
+        procedure=procedure,
+        areas=_check_areas(procedure, areas),
+        kind=kind,
+        title=title,
+        text=text,
+        language=language,
+        source=Contribution.Source.ONLINE_FORM,
+        district=district,
+        contact_email=contact_email,
+        contact_consent_at=now if contact_email else None,
+        consent_wording_version=CONSENT_WORDING_VERSION if contact_email else "",
+        moderation_state=Contribution.Moderation.PENDING,
+    )
+
+
+@transaction.atomic
+def record_contribution(
+    *,
+    actor: User,
+    procedure: Procedure,
+    kind: str,
+    title: str,
+    text: str,
+    language: str,
+    source: str,
+    event: Event | None = None,
+    areas: Iterable[AreaOfAction] = (),
+    district: Geography | None = None,
+) -> Contribution:
+    """A contribution staff record from an event, a talk, a letter or the survey; published at once.
+
+    Moderators record only for events they are assigned to; other sources are the department's.
+    """
+    if event is not None:
+        if not permissions.can_record_contribution(actor, event):
+            raise PermissionDenied
+        if event.procedure_id != procedure.pk:
+            raise ValidationError({"event": _("The event belongs to another procedure.")})
+    elif not permissions.can_manage_procedure(actor):
+        raise PermissionDenied
+    title, text = _check_contribution_text(title=title, text=text)
+    _check_district(district)
+    now = timezone.now()
+    _public_data_changed()
+    return _create_contribution(
+        procedure=procedure,
+        areas=_check_areas(procedure, areas),
+        kind=kind,
+        title=title,
+        text=text,
+        language=language,
+        source=source,
+        event=event,
+        district=district or (event.district if event else None),
+        moderation_state=Contribution.Moderation.PUBLISHED,
+        moderated_at=now,
+        moderated_by=actor,
+        recorded_by=actor,
+    )
+
+
+@transaction.atomic
+def moderate_contribution(*, actor: User, contribution: Contribution, publish: bool, reason: str = "") -> Contribution:
+    """Publish a contribution or hide it with a reason; the original text is never changed or deleted."""
+    if not permissions.can_moderate(actor, contribution):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not publish and not reason:
+        raise ValidationError({"reason": _("Say why the contribution is hidden; the contributor sees the reason.")})
+    if len(reason) > 500:
+        raise ValidationError({"reason": _("At most %(limit)d characters, please.") % {"limit": 500}})
+    contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
+    contribution.moderation_state = Contribution.Moderation.PUBLISHED if publish else Contribution.Moderation.HIDDEN
+    contribution.moderation_reason = "" if publish else reason
+    contribution.moderated_at = timezone.now()
+    contribution.moderated_by = actor
+    contribution.save(
+        update_fields=["moderation_state", "moderation_reason", "moderated_at", "moderated_by", "updated_at"]
+    )
+    _public_data_changed()
+    return contribution
+
+
+# --- The review workflow ---------------------------------------------------------------------------
+
+
+def _transition_message(error: workflow.TransitionError) -> str:
+    action = ACTION_LABELS[error.action]
+    state = REVIEW_STATE_LABELS[error.state]
+    if error.reason == "comment":
+        return _("“%(action)s” needs a reason.") % {"action": action}
+    if error.reason == "actor":
+        return _("“%(action)s” is not yours to do for this item.") % {"action": action}
+    return _("“%(action)s” is not possible while the item is “%(state)s”.") % {"action": action, "state": state}
+
+
+def _apply_action(
+    *,
+    review: Review,
+    actor: User | None,
+    action: workflow.Action,
+    comment: str = "",
+    as_kind: workflow.ActorKind | None = None,
+    updates: dict | None = None,
+) -> Review:
+    """Lock the review, check the action against the workflow, change its state (and `updates`) and log it.
+
+    `as_kind` is for system actors (a command or the demo) only; people are always judged by their role.
+    """
+    locked = Review.objects.select_for_update(of=("self",)).select_related("assignment").get(pk=review.pk)
+    comment = (comment or "").strip()
+    if len(comment) > MAX_COMMENT_LENGTH:
+        raise ValidationError({"comment": _("At most %(limit)d characters, please.") % {"limit": MAX_COMMENT_LENGTH}})
+    kinds = [as_kind] if as_kind is not None else permissions.actor_kinds(actor, locked)
+    if as_kind is None and not kinds:
+        raise PermissionDenied
+    try:
+        new_state, kind = workflow.resolve_transition(locked.state, action, kinds, comment=comment)
+    except workflow.TransitionError as error:
+        raise ReviewError(_transition_message(error)) from error
+    now = timezone.now()
+    TransitionLog.objects.create(
+        review=locked,
+        actor=actor,
+        actor_kind=kind.value,
+        action=action.value,
+        from_state=locked.state,
+        to_state=new_state.value,
+        comment=comment,
+    )
+    fields = list(updates or {})
+    for name, value in (updates or {}).items():
+        setattr(locked, name, value)
+    if new_state.value != locked.state:
+        locked.state = new_state.value
+        locked.state_changed_at = now
+        fields += ["state", "state_changed_at"]
+    if fields:
+        locked.save(update_fields=[*fields, "updated_at"])
+    review.state, review.state_changed_at = locked.state, locked.state_changed_at
+    for name, value in (updates or {}).items():
+        setattr(review, name, value)
+    # The state of every item is shown on its public page.
+    _public_data_changed()
+    return locked
+
+
+def _check_authorities(lead_authority: Authority, co_authorities: Iterable[Authority]) -> list[Authority]:
+    co = [authority for authority in co_authorities if authority.pk != lead_authority.pk]
+    if len({authority.pk for authority in co}) != len(co):
+        raise ValidationError({"co_authorities": _("Name each co-authority once.")})
+    return co
+
+
+def _notify_assignment(assignment: Assignment) -> None:
+    transaction.on_commit(lambda: tasks.send_assignment_notice.enqueue(assignment_id=assignment.pk))
+
+
+@transaction.atomic
+def assign_review(
+    *,
+    actor: User,
+    review: Review,
+    lead_authority: Authority,
+    co_authorities: Iterable[Authority] = (),
+    reason: str = "",
+) -> Assignment:
+    """Hand an item to a lead authority (and co-authorities); a reassignment needs a reason."""
+    co = _check_authorities(lead_authority, co_authorities)
+    action = workflow.Action.ASSIGN if review.state == workflow.State.RECEIVED else workflow.Action.REASSIGN
+    locked = _apply_action(review=review, actor=actor, action=action, comment=reason)
+    assignment = Assignment.objects.create(
+        review=locked,
+        lead_authority=lead_authority,
+        assigned_by=actor,
+        reason=reason.strip() if action == workflow.Action.REASSIGN else "",
+    )
+    assignment.co_authorities.set(co)
+    locked.assignment = assignment
+    locked.save(update_fields=["assignment", "updated_at"])
+    review.assignment = assignment
+    _notify_assignment(assignment)
+    return assignment
+
+
+@transaction.atomic
+def bulk_assign_reviews(
+    *, actor: User, reviews: Sequence[Review], lead_authority: Authority, co_authorities: Iterable[Authority] = ()
+) -> int:
+    """Assign several received items at once; all or none (one refusal leaves every item as it was)."""
+    if not permissions.can_manage_procedure(actor):
+        raise PermissionDenied
+    if not reviews:
+        raise ValidationError({"reviews": _("Choose at least one item.")})
+    co = _check_authorities(lead_authority, co_authorities)
+    not_received = [review for review in reviews if review.state != workflow.State.RECEIVED]
+    if not_received:
+        raise ValidationError(
+            {
+                "reviews": _(
+                    "Only received items can be assigned together; %(count)d of the chosen "
+                    "items are already further along."
+                )
+                % {"count": len(not_received)}
+            }
+        )
+    for review in reviews:
+        assign_review(actor=actor, review=review, lead_authority=lead_authority, co_authorities=co)
+    return len(reviews)
+
+
+@transaction.atomic
+def start_review(*, actor: User, review: Review, comment: str = "") -> Review:
+    return _apply_action(review=review, actor=actor, action=workflow.Action.START_REVIEW, comment=comment)
+
+
+@transaction.atomic
+def add_opinion(*, actor: User, review: Review, text: str) -> Opinion:
+    """A co-authority's (or the lead's own) internal opinion; the lead sees it, the public never does."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Please write the opinion.")})
+    if len(text) > MAX_JUSTIFICATION_LENGTH:
+        raise ValidationError(
+            {"text": _("At most %(limit)d characters, please.") % {"limit": MAX_JUSTIFICATION_LENGTH}}
+        )
+    locked = _apply_action(review=review, actor=actor, action=workflow.Action.ADD_OPINION)
+    return Opinion.objects.create(review=locked, authority=actor.authority, author=actor, text=text)
+
+
+def _check_evaluation(disposition: str, justification: str) -> str:
+    justification = (justification or "").strip()
+    errors = {}
+    if disposition not in Evaluation.Disposition.values:
+        errors["disposition"] = _("Choose one of the dispositions offered.")
+    if not justification:
+        errors["justification"] = _("An evaluation is published with its reasons: write the justification.")
+    elif len(justification) > MAX_JUSTIFICATION_LENGTH:
+        errors["justification"] = _("At most %(limit)d characters, please (you wrote %(count)d).") % {
+            "limit": MAX_JUSTIFICATION_LENGTH,
+            "count": len(justification),
+        }
+    if errors:
+        raise ValidationError(errors)
+    return justification
+
+
+def _set_links(
+    evaluation: Evaluation,
+    *,
+    measures: Iterable[Measure],
+    sub_goals: Iterable[SubGoal],
+    indicators: Iterable[Indicator],
+    targets: Iterable[Target],
+) -> None:
+    evaluation.measures.set(measures)
+    evaluation.sub_goals.set(sub_goals)
+    evaluation.indicators.set(indicators)
+    evaluation.targets.set(targets)
+
+
+@transaction.atomic
+def draft_evaluation(
+    *,
+    actor: User,
+    review: Review,
+    disposition: str,
+    justification: str,
+    measures: Iterable[Measure] = (),
+    sub_goals: Iterable[SubGoal] = (),
+    indicators: Iterable[Indicator] = (),
+    targets: Iterable[Target] = (),
+) -> Evaluation:
+    """The lead authority writes (or rewrites) the draft of the first evaluation."""
+    justification = _check_evaluation(disposition, justification)
+    locked = _apply_action(review=review, actor=actor, action=workflow.Action.DRAFT)
+    assignment = locked.assignment
+    evaluation = Evaluation.objects.filter(review=locked, published_at__isnull=True).first()
+    if evaluation is None:
+        evaluation = Evaluation(review=locked, revision=1)
+    evaluation.disposition = disposition
+    evaluation.justification = justification
+    evaluation.authority = assignment.lead_authority
+    evaluation.drafted_by = actor
+    evaluation.full_clean(exclude=["review"])
+    evaluation.save()
+    _set_links(evaluation, measures=measures, sub_goals=sub_goals, indicators=indicators, targets=targets)
+    return evaluation
+
+
+@transaction.atomic
+def return_for_rework(*, actor: User, review: Review, comment: str) -> Review:
+    return _apply_action(review=review, actor=actor, action=workflow.Action.RETURN_FOR_REWORK, comment=comment)
+
+
+def _notify_contributors(review: Review) -> None:
+    """With consent, tell contributors that their item's evaluation is published (one job per contribution)."""
+    if review.bundle_id:
+        members = Contribution.objects.filter(bundle_id=review.bundle_id)
+    else:
+        members = Contribution.objects.filter(pk=review.contribution_id)
+    for pk in members.exclude(contact_email="").filter(contact_consent_at__isnull=False).values_list("pk", flat=True):
+        transaction.on_commit(lambda pk=pk: tasks.send_publication_notice.enqueue(contribution_id=pk))
+
+
+@transaction.atomic
+def publish_evaluation(*, actor: User, review: Review, comment: str = "") -> Evaluation:
+    """The department publishes the drafted evaluation; there is no publication without a justification."""
+    draft = Evaluation.objects.filter(review=review, published_at__isnull=True).first()
+    if draft is None or not draft.justification.strip():
+        # Checked before the state machine so that the message names what is missing.
+        if permissions.can_act(actor, review, workflow.Action.PUBLISH):
+            raise ReviewError(_("There is no drafted evaluation with a justification to publish."))
+    locked = _apply_action(
+        review=review,
+        actor=actor,
+        action=workflow.Action.PUBLISH,
+        comment=comment,
+        updates={"published_evaluation": draft},
+    )
+    draft.published_at = timezone.now()
+    draft.published_by = actor
+    draft.save(update_fields=["published_at", "published_by", "updated_at"])
+    _notify_contributors(locked)
+    return draft
+
+
+@transaction.atomic
+def publish_revision(
+    *,
+    actor: User,
+    review: Review,
+    disposition: str,
+    justification: str,
+    reason: str,
+    measures: Iterable[Measure] = (),
+    sub_goals: Iterable[SubGoal] = (),
+    indicators: Iterable[Indicator] = (),
+    targets: Iterable[Target] = (),
+) -> Evaluation:
+    """Correct a published evaluation by publishing the next revision with its reason; earlier ones stay."""
+    justification = _check_evaluation(disposition, justification)
+    locked = _apply_action(review=review, actor=actor, action=workflow.Action.PUBLISH_REVISION, comment=reason)
+    previous = locked.published_evaluation
+    evaluation = Evaluation(
+        review=locked,
+        revision=previous.revision + 1,
+        disposition=disposition,
+        justification=justification,
+        revision_reason=reason.strip(),
+        authority=previous.authority,
+        drafted_by=actor,
+        published_by=actor,
+        published_at=timezone.now(),
+    )
+    evaluation.full_clean(exclude=["review"])
+    evaluation.save()
+    _set_links(evaluation, measures=measures, sub_goals=sub_goals, indicators=indicators, targets=targets)
+    locked.published_evaluation = evaluation
+    locked.save(update_fields=["published_evaluation", "updated_at"])
+    review.published_evaluation = evaluation
+    return evaluation
+
+
+# --- Bundles ----------------------------------------------------------------------------------------
+
+
+def _bundle_members(*, actor: User, bundle: Bundle, contributions: Iterable[Contribution]) -> list[Contribution]:
+    contributions = list(contributions)
+    if not contributions:
+        raise ValidationError({"contributions": _("Choose at least one contribution.")})
+    locked = list(
+        Contribution.objects.select_for_update(of=("self",))
+        .filter(pk__in=[c.pk for c in contributions])
+        .select_related("review")
+        .order_by("pk")
+    )
+    problems = []
+    for contribution in locked:
+        if contribution.procedure_id != bundle.procedure_id:
+            problems.append(_("#%(pk)d belongs to another procedure.") % {"pk": contribution.pk})
+        elif contribution.bundle_id is not None:
+            problems.append(_("#%(pk)d is already in a bundle.") % {"pk": contribution.pk})
+        elif contribution.review.state not in workflow.states_allowing(workflow.Action.BUNDLE):
+            problems.append(_("#%(pk)d already has an evaluation drafted or published.") % {"pk": contribution.pk})
+    if problems:
+        raise ValidationError({"contributions": problems})
+    for contribution in locked:
+        _apply_action(
+            review=contribution.review,
+            actor=actor,
+            action=workflow.Action.BUNDLE,
+            comment=_("Added to bundle #%(pk)d.") % {"pk": bundle.pk},
+        )
+    Contribution.objects.filter(pk__in=[c.pk for c in locked]).update(bundle=bundle, updated_at=timezone.now())
+    for contribution in locked:
+        contribution.bundle = bundle
+    bundle_areas = {area.pk for area in bundle.areas.all()}
+    new_areas = set(AreaOfAction.objects.filter(participation_contributions__in=locked).values_list("pk", flat=True))
+    if new_areas - bundle_areas:
+        bundle.areas.add(*(new_areas - bundle_areas))
+    # Members joining an already evaluated bundle are told like the others were.
+    if Review.objects.filter(bundle=bundle, state=workflow.State.PUBLISHED).exists():
+        for contribution in locked:
+            if contribution.contact_email and contribution.contact_consent_at:
+                transaction.on_commit(
+                    lambda pk=contribution.pk: tasks.send_publication_notice.enqueue(contribution_id=pk)
+                )
+    return locked
+
+
+@transaction.atomic
+def create_bundle(
+    *, actor: User, procedure: Procedure, title: str, summary: str = "", contributions: Iterable[Contribution]
+) -> Bundle:
+    """Group contributions that raise the same concern; the bundle is reviewed once for all of them."""
+    if not permissions.can_bundle(actor):
+        raise PermissionDenied
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": _("Give the bundle a title that names the concern.")})
+    bundle = Bundle(procedure=procedure, title=title, summary=(summary or "").strip(), created_by=actor)
+    bundle.full_clean()
+    bundle.save()
+    Review.objects.create(procedure=procedure, bundle=bundle, state_changed_at=timezone.now())
+    _bundle_members(actor=actor, bundle=bundle, contributions=contributions)
+    return bundle
+
+
+@transaction.atomic
+def add_to_bundle(*, actor: User, bundle: Bundle, contributions: Iterable[Contribution]) -> Bundle:
+    if not permissions.can_bundle(actor):
+        raise PermissionDenied
+    _bundle_members(actor=actor, bundle=bundle, contributions=contributions)
+    return bundle
+
+
+@transaction.atomic
+def remove_from_bundle(*, actor: User, contribution: Contribution, reason: str) -> Contribution:
+    """Take a contribution out of its bundle: it becomes its own item again, back at 'received'."""
+    if not permissions.can_bundle(actor):
+        raise PermissionDenied
+    if contribution.bundle_id is None:
+        raise ValidationError(_("The contribution is not in a bundle."))
+    _apply_action(review=contribution.review, actor=actor, action=workflow.Action.UNBUNDLE, comment=reason)
+    Review.objects.filter(pk=contribution.review.pk).update(assignment=None)
+    contribution.bundle = None
+    contribution.save(update_fields=["bundle", "updated_at"])
+    return contribution
+
+
+# --- Documentation -----------------------------------------------------------------------------------
+
+# A queued build that has not finished after this long is assumed lost (worker restarted) and queued again.
+STALE_BUILD_SECONDS = 30 * 60
+
+
+def request_documentation_pdf(*, procedure: Procedure, language: str) -> DocumentationBuild:
+    """The procedure's PDF build for a language; queues a new build when there is none or the data changed."""
+    from . import queries
+
+    stamp = queries.documentation_stamp(procedure)
+    now = timezone.now()
+    with transaction.atomic():
+        build, created = DocumentationBuild.objects.select_for_update().get_or_create(
+            procedure=procedure, language=language, defaults={"data_stamp": stamp}
+        )
+        waiting = (now - build.requested_at).total_seconds() < STALE_BUILD_SECONDS
+        is_current = build.status == DocumentationBuild.Status.READY and build.data_stamp == stamp
+        is_queued = build.status == DocumentationBuild.Status.PENDING and waiting and not created
+        recently_failed = build.status == DocumentationBuild.Status.FAILED and waiting and build.data_stamp == stamp
+        if is_current or is_queued or recently_failed:
+            return build
+        build.status = DocumentationBuild.Status.PENDING
+        build.data_stamp = stamp
+        build.requested_at = now
+        build.save(update_fields=["status", "data_stamp", "requested_at"])
+        transaction.on_commit(
+            lambda: tasks.build_documentation_pdf.enqueue(procedure_id=procedure.pk, language=language)
+        )
+    # With jobs run at once (the demo, tests) the build has finished by now.
+    build.refresh_from_db()
+    return build
+
+
+# --- Reminders and personal data ----------------------------------------------------------------------
+
+
+def send_review_reminders(*, now: datetime.datetime | None = None) -> int:
+    """Queue one reminder per authority that leads overdue items; returns the number of authorities."""
+    from .queries import overdue_cutoff
+
+    cutoff = overdue_cutoff(now=now)
+    open_states = [workflow.State.ASSIGNED, workflow.State.IN_REVIEW, workflow.State.DRAFTED]
+    authority_ids = sorted(
+        set(
+            Review.objects.filter(state__in=open_states, created_at__lt=cutoff).values_list(
+                "assignment__lead_authority_id", flat=True
+            )
+        )
+        - {None}
+    )
+    for authority_id in authority_ids:
+        transaction.on_commit(lambda pk=authority_id: tasks.send_overdue_reminder.enqueue(authority_id=pk))
+    return len(authority_ids)
+
+
+@transaction.atomic
+def erase_contact_data(*, email: str) -> int:
+    """Remove an e-mail address from contributions, registrations and their history; returns rows changed.
+
+    The contributions themselves stay (they are part of the published documentation), now anonymous.
+    """
+    email = (email or "").strip()
+    if not email:
+        return 0
+    changed = Contribution.objects.filter(contact_email__iexact=email).update(
+        contact_email="", contact_consent_at=None, consent_wording_version="", updated_at=timezone.now()
+    )
+    Contribution.history.model.objects.filter(contact_email__iexact=email).update(
+        contact_email="", contact_consent_at=None, consent_wording_version=""
+    )
+    registrations, _counts = Registration.objects.filter(email__iexact=email).delete()
+    return changed + registrations
+
+
+@transaction.atomic
+def anonymise_expired_contact_data(*, before: datetime.datetime) -> int:
+    """Contact data kept longer than the retention period is removed (TEILHABE_CONTACT_RETENTION_DAYS)."""
+    expired = Q(contact_consent_at__lt=before) & ~Q(contact_email="")
+    changed = Contribution.objects.filter(expired).update(
+        contact_email="", contact_consent_at=None, consent_wording_version=""
+    )
+    Contribution.history.model.objects.filter(expired).update(
+        contact_email="", contact_consent_at=None, consent_wording_version=""
+    )
+    deleted, _counts = Registration.objects.filter(consent_given_at__lt=before).delete()
+    return changed + deleted
