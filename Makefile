@@ -38,7 +38,7 @@ lint: install
 	$(BIN)/ruff format --check teilhabe tests bench
 
 messages: install
-	cd teilhabe && ../$(BIN)/teilhabe makemessages -l de -l en --no-obsolete && ../$(BIN)/teilhabe compilemessages
+	cd teilhabe && ../$(BIN)/teilhabe makemessages -l de -l en --no-obsolete --no-wrap && ../$(BIN)/teilhabe compilemessages
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

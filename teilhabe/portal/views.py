@@ -18,6 +18,7 @@ from teilhabe.core.cache import cache_public_page
 from teilhabe.core.models import SiteProfile
 from teilhabe.core.ratelimit import limit_public_form
 from teilhabe.monitoring import queries as monitoring
+from teilhabe.participation import queries as participation_queries
 
 from . import queries
 from .forms import AccessibilityFeedbackForm, SearchForm
@@ -62,7 +63,12 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "portal/indicator_detail.html",
-        {"page": page, "version": page.version, "min_public_count": settings.TEILHABE_MIN_PUBLIC_COUNT},
+        {
+            "page": page,
+            "version": page.version,
+            "min_public_count": settings.TEILHABE_MIN_PUBLIC_COUNT,
+            "contributions": participation_queries.list_contributions_for_indicator(page.version.indicator),
+        },
     )
 
 
@@ -78,7 +84,10 @@ def district_detail(request: HttpRequest, code: str) -> HttpResponse:
 def measure_detail(request: HttpRequest, code: str) -> HttpResponse:
     measure = queries.get_measure(code)
     rows = queries.list_measure_indicator_rows(measure)
-    return render(request, "portal/measure_detail.html", {"measure": measure, "rows": rows})
+    contributions = participation_queries.list_contributions_for_measure(measure)
+    return render(
+        request, "portal/measure_detail.html", {"measure": measure, "rows": rows, "contributions": contributions}
+    )
 
 
 @require_GET

@@ -353,7 +353,9 @@ def get_crosstab(dataset: Dataset, *, variable: str, by: str) -> CrosstabTable |
 
 def describe_weighting(results: SurveyResults) -> str:
     if results.is_weighted:
+        # xgettext:no-python-format
         return _("Weighted to the population margins; 95 % confidence intervals.")
     if results.has_intervals:
+        # xgettext:no-python-format
         return _("Not yet weighted: unweighted shares with 95 % confidence intervals.")
     return _("Views of those who took part, not of the city's population.")
