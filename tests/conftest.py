@@ -12,9 +12,15 @@ from django.core.management import call_command
 from django.test.signals import setting_changed
 from django.urls import clear_url_caches
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 
 # Registered here, once, so that every test module shares one browser per session.
 from tests.browser.fixtures import CHROMIUM, _axe, axe_check, browser, page  # noqa: F401
+
+# In CI the property tests explore the same examples on every run, so a result is reproducible.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI") == "true":
+    hypothesis_settings.load_profile("ci")
 
 
 def _language_settings_changed(*, setting, **kwargs):

@@ -502,7 +502,8 @@ def _dimensions(codes, targets):
 @given(raking_problems(attainable=True))
 def test_attainable_margins_are_met_with_positive_weights_and_the_total_kept(problem):
     codes, targets, base, total = problem
-    result = rake(_dimensions(codes, targets), base_weights=base, max_iterations=5000)
+    # Proportional fitting converges linearly, and slowly near the boundary: give it room.
+    result = rake(_dimensions(codes, targets), base_weights=base, tolerance=1e-9, max_iterations=200_000)
     assert result.converged
     assert np.all(result.weights > 0)
     assert result.weights.sum() == pytest.approx(total, rel=1e-9)
