@@ -354,11 +354,27 @@ class Target(TimeStampedModel):
             raise ValidationError({"target_year": _("The target year must be after the baseline year.")})
 
 
+class _ObservationHistory(HistoricalRecords):
+    """The observations' history: imports write it in bulk (a million rows at a time); it is read per
+    observation (the `id` index) and by date (`history_date`), so it has no other index and, like
+    simple_history's copies of the observation's own foreign keys, no constraint on the user either."""
+
+    def _get_history_user_fields(self):
+        fields = super()._get_history_user_fields()
+        fields["history_user"].db_index = False
+        return fields
+
+
 class Observation(TimeStampedModel):
-    """One value per indicator, period, breakdown and geography, with its revision history."""
+    """One value per indicator, period, breakdown and geography, with its revision history.
+
+    Indexes (kept few: every one costs time on each imported row): the primary key and the unique
+    constraint, which leads with indicator, geography and breakdown and so also serves reading a series
+    and every query by indicator; hence no separate indexes on the foreign keys.
+    """
 
     indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE,
-                                  related_name="observations")
+                                  related_name="observations", db_index=False)
     period = models.CharField(_("period"), max_length=20, help_text=_("2016, 2016/17 or 2016-12-31."))
     period_kind = models.CharField(_("period kind"), max_length=20,
                                    choices=[(k.value, k.value) for k in PeriodKind])
@@ -367,7 +383,7 @@ class Observation(TimeStampedModel):
     breakdown_key = models.CharField(_("breakdown"), max_length=200, blank=True, default="",
                                      help_text=_("Empty for the total."))
     geography = models.ForeignKey(Geography, verbose_name=_("geography"), on_delete=models.PROTECT,
-                                  related_name="observations")
+                                  related_name="observations", db_index=False)
     value = models.FloatField(_("value"))
     numerator = models.FloatField(_("numerator"), null=True, blank=True)
     denominator = models.FloatField(_("denominator"), null=True, blank=True)
@@ -382,19 +398,17 @@ class Observation(TimeStampedModel):
     released_on = models.DateField(_("release date"), null=True, blank=True,
                                    help_text=_("Not public before this date."))
     note = models.CharField(_("note"), max_length=500, blank=True)
-    history = HistoricalRecords()
+    history = _ObservationHistory(no_db_index=["indicator", "geography"], user_db_constraint=False)
 
     class Meta:
         verbose_name = _("observation")
         verbose_name_plural = _("observations")
         ordering = ["indicator", "geography", "breakdown_key", "period_start"]
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "period", "breakdown_key", "geography"],
+            models.UniqueConstraint(fields=["indicator", "geography", "breakdown_key", "period"],
                                     name="one_observation_per_cell"),
             models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="period_ends_after_start"),
         ]
-        indexes = [models.Index(fields=["indicator", "geography", "breakdown_key", "period_start"],
-                                name="observation_series")]
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.period} {self.breakdown_key or 'total'}: {self.value}"

@@ -34,6 +34,11 @@ _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\Z", re.ASCII)
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})\Z", re.ASCII)
 _GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})\Z", re.ASCII)
 
+# What str.strip() removes (Unicode white space), for SQL that must strip cells the same way.
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 TRUE_WORDS = frozenset({"true", "1", "yes", "ja", "wahr", "x"})
 FALSE_WORDS = frozenset({"false", "0", "no", "nein", "falsch", ""})
 LIST_SEPARATOR = "|"

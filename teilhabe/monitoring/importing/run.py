@@ -157,7 +157,7 @@ def _run(
         except SourceError as error:
             problems.add(source.label, error.row, error.column, error.message)
     if stage.staged:
-        stage.check_references()
+        stage.check()
     if problems:
         raise ImportFailed(problems.problems)
 

@@ -18,6 +18,7 @@ from xml.etree.ElementTree import iterparse
 from django.utils.translation import gettext as _
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 
+from .cells import WHITESPACE
 from .problems import ProblemLog
 
 # Dependency order: a table only refers to tables before it.
@@ -61,12 +62,19 @@ class Source:
 
 @dataclass
 class Table:
-    """An open table: its header (lower-cased, stripped) and its rows as (row number, cells)."""
+    """An open table: its header (lower-cased, stripped) and its rows as (row number, cells).
+
+    A CSV table also offers `lines`, an alternative to `rows` (use one of them): the same records,
+    but a record that is one plain line (no quotes, exactly one field per column, not blank) comes
+    as that line's text without its line end, for a caller that can pass it on without splitting.
+    """
 
     source: Source
     header: list[str]
     rows: Iterator[tuple[int, list[object]]]
     position: Callable[[], int] = field(default=lambda: 0)
+    lines: Iterator[tuple[int, str | list[str]]] | None = None
+    delimiter: str = ","
 
 
 class SourceError(Exception):
@@ -207,13 +215,75 @@ def _open_csv(source: Source, problems: ProblemLog, encoding: str) -> Table:
         finally:
             handle.close()
 
+    def lines() -> Iterator[tuple[int, str | list[str]]]:
+        # The hot loop of big files: a line without quotes and with one separator less than the header has
+        # fields is one record, split exactly as csv would split it; it is passed on unsplit. Blank-looking
+        # lines (first character a separator or white space) and all others go through the csv reader.
+        pushback = _Pushback(handle)
+        records = csv.reader(pushback, delimiter=delimiter)
+        separators, irregular_start = width - 1, WHITESPACE + delimiter  # a line starting so may be blank
+        row_number = 1
+        try:
+            for line in handle:
+                row_number += 1
+                if (
+                    line.count(delimiter) == separators
+                    and '"' not in line
+                    and line[0] not in irregular_start
+                    and "\x00" not in line
+                ):
+                    yield row_number, line.rstrip("\r\n")
+                    continue
+                pushback.push(line)
+                cells = next(records)
+                start, row_number = row_number, row_number + pushback.taken - 1
+                if not any(cell.strip() for cell in cells):
+                    continue
+                if len(cells) != width:
+                    problems.add(source.label, start, None, _width_message(len(cells), width))
+                    continue
+                if any("\x00" in cell for cell in cells):
+                    problems.add(source.label, start, None, _("the row contains a NUL character; remove it"))
+                    continue
+                yield start, cells
+        except UnicodeDecodeError:
+            raise _encoding_error(source.path, encoding) from None
+        except csv.Error as error:
+            raise SourceError(row_number, None, _("the file is not valid CSV: %(error)s") % {"error": error}) from None
+        finally:
+            handle.close()
+
     def position() -> int:
         try:
             return handle.buffer.tell()
         except (ValueError, AttributeError):
             return source.size
 
-    return Table(source, header, rows(), position)
+    return Table(source, header, rows(), position, lines=lines(), delimiter=delimiter)
+
+
+class _Pushback:
+    """The lines of a file for a csv reader, starting with one line pushed back; counts the lines it hands out."""
+
+    __slots__ = ("handle", "line", "taken")
+
+    def __init__(self, handle) -> None:
+        self.handle = handle
+        self.line: str | None = None
+        self.taken = 0
+
+    def push(self, line: str) -> None:
+        self.line, self.taken = line, 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line, self.line = self.line, None
+        if line is None:
+            line = next(self.handle)
+        self.taken += 1
+        return line
 
 
 def _width_message(found: int, expected: int) -> str:
