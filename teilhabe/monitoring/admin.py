@@ -1,6 +1,13 @@
 """Django admin for the monitoring domain: every model with search, filters and inlines, read-only
-history (simple_history, revert disabled), and the data upload page (validate → preview → confirm)."""
+history (simple_history, revert disabled), and the data upload page (validate → preview → confirm).
 
+Permissions come from the named predicates, not Django's model permissions (which no role group holds):
+every admin is an AuthorityScopedAdminMixin. Authority staff see and edit their authority's indicator
+versions, targets, observations and measures; the concept itself (editions, areas, sub-goals,
+breakdowns, geographies, indicators' identities) is read by every staff role and edited by the department.
+"""
+
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -10,7 +17,9 @@ from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, T
 from simple_history.admin import SimpleHistoryAdmin
 
 from teilhabe.accounts import permissions
+from teilhabe.accounts.admin_scoping import AuthorityScopedAdminMixin
 
+from . import permissions as monitoring_permissions
 from . import services
 from .forms import ImportConfirmForm, ImportUploadForm
 from .importing.cells import DecimalMode
@@ -31,6 +40,7 @@ from .models import (
     SubGoal,
     Target,
 )
+from .periods import PeriodError, parse_period
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -44,27 +54,79 @@ class TranslatedHistoryAdmin(HistoryAdmin, TranslationAdmin):
     pass
 
 
+class ConceptAdminMixin(AuthorityScopedAdminMixin):
+    """Concept-wide objects belong to no authority: every staff role reads them, the department edits them."""
+
+    add_predicate = staticmethod(monitoring_permissions.can_edit_concept)
+    change_predicate = staticmethod(monitoring_permissions.can_edit_concept)
+    delete_predicate = staticmethod(monitoring_permissions.can_edit_concept)
+
+    def scope_queryset(self, request, queryset):
+        return queryset
+
+
+class IndicatorRecordAdminMixin(AuthorityScopedAdminMixin):
+    """Targets and observations: seen by every authority the indicator was ever assigned to, written only
+    by its current authority (permissions.can_edit_indicator_record, the rule of the upload API too)."""
+
+    authority_path = "indicator__versions__authority"
+    add_predicate = staticmethod(monitoring_permissions.can_edit_indicator_record)
+    change_predicate = staticmethod(monitoring_permissions.can_edit_indicator_record)
+    delete_predicate = staticmethod(monitoring_permissions.can_edit_indicator_record)
+
+    def save_model(self, request, obj, form, change):
+        # The form offers every indicator in the user's scope, including one assigned to them only in an
+        # earlier edition; writing its data is its current authority's job.
+        if not self.change_predicate(request.user, obj):
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
+
+class ParentPermissionInlineMixin:
+    """An inline's rows are part of the parent object: who may change the parent edits them, who may view
+    it sees them (Django's default asks for model permissions, which no role group holds)."""
+
+    def _parent_admin(self):
+        return self.admin_site._registry[self.parent_model]
+
+    def _may_edit(self, request, obj) -> bool:
+        parent = self._parent_admin()
+        return parent.has_change_permission(request, obj) if obj is not None else parent.has_add_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._parent_admin().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._may_edit(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_edit(request, obj)
+
+
 # --- inlines --------------------------------------------------------------------------------------
 
 
-class EditionAttachmentInline(TranslationTabularInline):
+class EditionAttachmentInline(ParentPermissionInlineMixin, TranslationTabularInline):
     model = EditionAttachment
     extra = 0
 
 
-class SubGoalInline(TranslationTabularInline):
+class SubGoalInline(ParentPermissionInlineMixin, TranslationTabularInline):
     model = SubGoal
     extra = 0
     fields = ["code", "text", "position"]
 
 
-class BreakdownCategoryInline(TranslationTabularInline):
+class BreakdownCategoryInline(ParentPermissionInlineMixin, TranslationTabularInline):
     model = BreakdownCategory
     extra = 0
     fields = ["code", "name", "position"]
 
 
-class IndicatorVersionInline(TranslationStackedInline):
+class IndicatorVersionInline(ParentPermissionInlineMixin, TranslationStackedInline):
     model = IndicatorVersion
     extra = 0
     show_change_link = True
@@ -72,7 +134,7 @@ class IndicatorVersionInline(TranslationStackedInline):
     autocomplete_fields = ["area", "authority"]
 
 
-class TargetInline(TranslationTabularInline):
+class TargetInline(ParentPermissionInlineMixin, TranslationTabularInline):
     model = Target
     extra = 0
     fields = [
@@ -91,7 +153,7 @@ class TargetInline(TranslationTabularInline):
 
 
 @admin.register(Edition)
-class EditionAdmin(TranslatedHistoryAdmin):
+class EditionAdmin(ConceptAdminMixin, TranslatedHistoryAdmin):
     list_display = ["code", "title", "adopted_on", "decision_reference", "is_current", "is_illustrative"]
     list_filter = ["is_current", "is_illustrative"]
     search_fields = ["code", "title", "decision_reference"]
@@ -99,7 +161,7 @@ class EditionAdmin(TranslatedHistoryAdmin):
 
 
 @admin.register(AreaOfAction)
-class AreaOfActionAdmin(TranslatedHistoryAdmin):
+class AreaOfActionAdmin(ConceptAdminMixin, TranslatedHistoryAdmin):
     list_display = ["code", "title", "edition", "parent", "position"]
     list_filter = ["edition", ("parent", admin.EmptyFieldListFilter)]
     list_select_related = ["edition", "parent"]
@@ -109,7 +171,7 @@ class AreaOfActionAdmin(TranslatedHistoryAdmin):
 
 
 @admin.register(SubGoal)
-class SubGoalAdmin(TranslatedHistoryAdmin):
+class SubGoalAdmin(ConceptAdminMixin, TranslatedHistoryAdmin):
     list_display = ["code", "text", "area", "position"]
     list_filter = ["area__edition"]
     list_select_related = ["area"]
@@ -118,14 +180,14 @@ class SubGoalAdmin(TranslatedHistoryAdmin):
 
 
 @admin.register(BreakdownDimension)
-class BreakdownDimensionAdmin(TranslationAdmin):
+class BreakdownDimensionAdmin(ConceptAdminMixin, TranslationAdmin):
     list_display = ["code", "name", "position"]
     search_fields = ["code", "name"]
     inlines = [BreakdownCategoryInline]
 
 
 @admin.register(BreakdownCategory)
-class BreakdownCategoryAdmin(TranslationAdmin):
+class BreakdownCategoryAdmin(ConceptAdminMixin, TranslationAdmin):
     list_display = ["code", "name", "dimension", "position"]
     list_filter = ["dimension"]
     list_select_related = ["dimension"]
@@ -133,7 +195,7 @@ class BreakdownCategoryAdmin(TranslationAdmin):
 
 
 @admin.register(Geography)
-class GeographyAdmin(TranslationAdmin):
+class GeographyAdmin(ConceptAdminMixin, TranslationAdmin):
     list_display = ["code", "name", "level", "parent", "population", "position"]
     list_filter = ["level"]
     list_select_related = ["parent"]
@@ -141,7 +203,14 @@ class GeographyAdmin(TranslationAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(HistoryAdmin):
+class IndicatorAdmin(AuthorityScopedAdminMixin, HistoryAdmin):
+    """An indicator's identity (its stable code) is the department's; authority staff see the indicators
+    assigned to them in any edition and edit their versions, targets and observations on those pages."""
+
+    authority_path = "versions__authority"
+    add_predicate = staticmethod(monitoring_permissions.can_edit_concept)
+    change_predicate = staticmethod(monitoring_permissions.can_edit_concept)
+    delete_predicate = staticmethod(monitoring_permissions.can_edit_concept)
     list_display = ["code", "current_title"]
     search_fields = ["code", "versions__title"]
     inlines = [IndicatorVersionInline, TargetInline]
@@ -153,9 +222,18 @@ class IndicatorAdmin(HistoryAdmin):
 
 
 @admin.register(IndicatorVersion)
-class IndicatorVersionAdmin(TranslatedHistoryAdmin):
+class IndicatorVersionAdmin(AuthorityScopedAdminMixin, TranslatedHistoryAdmin):
+    authority_path = "authority"
     list_display = ["indicator", "title", "edition", "area", "status", "direction", "comparison", "authority"]
-    list_filter = ["edition", "status", "direction", "comparison", "profile", "authority"]
+    # Only the authorities in the user's scope, not every authority's name.
+    list_filter = [
+        "edition",
+        "status",
+        "direction",
+        "comparison",
+        "profile",
+        ("authority", admin.RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["indicator", "edition", "area", "authority"]
     search_fields = ["indicator__code", "title", "definition", "data_source"]
     autocomplete_fields = ["indicator", "area", "authority", "group_a", "group_b"]
@@ -163,7 +241,7 @@ class IndicatorVersionAdmin(TranslatedHistoryAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(TranslatedHistoryAdmin):
+class TargetAdmin(IndicatorRecordAdminMixin, TranslatedHistoryAdmin):
     list_display = [
         "indicator",
         "edition",
@@ -181,8 +259,23 @@ class TargetAdmin(TranslatedHistoryAdmin):
     autocomplete_fields = ["indicator"]
 
 
+class ObservationAdminForm(forms.ModelForm):
+    """Checks the period where it is typed, so a bad one is an error next to the field."""
+
+    class Meta:
+        model = Observation
+        fields = "__all__"  # noqa: DJ007 -- the admin's fieldsets decide what is shown
+
+    def clean_period(self) -> str:
+        try:
+            return parse_period(self.cleaned_data["period"]).code
+        except PeriodError as error:
+            raise forms.ValidationError(str(error)) from None
+
+
 @admin.register(Observation)
-class ObservationAdmin(HistoryAdmin):
+class ObservationAdmin(IndicatorRecordAdminMixin, HistoryAdmin):
+    form = ObservationAdminForm
     list_display = [
         "indicator",
         "period",
@@ -210,8 +303,6 @@ class ObservationAdmin(HistoryAdmin):
         return urls + super().get_urls()
 
     def save_model(self, request, obj, form, change):
-        from .periods import parse_period
-
         period = parse_period(obj.period)
         obj.period, obj.period_kind, obj.period_start, obj.period_end = (
             period.code,
@@ -223,16 +314,17 @@ class ObservationAdmin(HistoryAdmin):
 
 
 @admin.register(Measure)
-class MeasureAdmin(TranslatedHistoryAdmin):
+class MeasureAdmin(AuthorityScopedAdminMixin, TranslatedHistoryAdmin):
+    authority_path = "authority"
     list_display = ["code", "title", "authority", "status", "starts_on", "ends_on"]
-    list_filter = ["status", "authority"]
+    list_filter = ["status", ("authority", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["authority"]
     search_fields = ["code", "title", "description"]
     filter_horizontal = ["sub_goals", "indicators"]
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(ConceptAdminMixin, admin.ModelAdmin):
     """Computed by a background job; shown, never edited."""
 
     list_display = [

@@ -30,3 +30,21 @@ def can_edit_indicator_data(user, indicator: Indicator) -> bool:
     if is_department_admin(user):
         return True
     return has_role(user, Role.AUTHORITY_STAFF) and belongs_to(user, responsible_authority(indicator))
+
+
+def can_edit_concept(user, obj=None) -> bool:
+    """Editions, areas, sub-goals, breakdowns, geographies and indicators' identities: the department's concept.
+
+    Every staff role reads them; `obj` is accepted so the admin can use this as an object predicate.
+    """
+    return is_department_admin(user)
+
+
+def can_edit_indicator_record(user, record=None) -> bool:
+    """An observation or target: written by the indicator's current authority (as in uploads) or the department.
+
+    Without a record: whether the user may write such records at all (for some indicator).
+    """
+    if record is None:
+        return can_upload_observations(user)
+    return can_edit_indicator_data(user, record.indicator)

@@ -128,6 +128,8 @@ def survey_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def survey_detail(request: HttpRequest, slug: str) -> HttpResponse:
     survey = queries.get_survey(slug)
+    if survey.status == Survey.Status.DRAFT and not permissions.can_preview(request.user, survey):
+        raise Http404("This survey is not published.")  # a draft is for the department's preview only
     return _render_detail(request, survey)
 
 
