@@ -52,10 +52,9 @@ def _round_trip(tmp_path, target_settings: dict, settings) -> None:
         target.close()
 
 
+@pytest.mark.sqlite
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_sqlite_backup_restores_identically(tmp_path, settings):
-    if connection.vendor != "sqlite":
-        pytest.skip("the PostgreSQL round trip is test_postgresql_backup_restores_identically")
     _populate()
     _round_trip(tmp_path, {**connection.settings_dict, "NAME": str(tmp_path / "restored.sqlite3")}, settings)
 
