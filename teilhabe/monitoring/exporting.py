@@ -17,7 +17,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone, translation
 
 from .breakdowns import parse_key
@@ -27,6 +26,7 @@ from .importing.concept import TABLES, BreakdownTable
 from .importing.observations import COLUMNS as OBSERVATION_COLUMNS
 from .models import BreakdownDimension, Geography, Indicator, Observation
 from .periods import parse_period
+from .queries import released_by
 
 FORMATS = ("csv", "xlsx")
 WORKBOOK_NAME = "concept.xlsx"
@@ -102,7 +102,7 @@ def _tables(*, public_only: bool, today: date) -> Iterator[tuple[str, list[Colum
 def _observations(*, public_only: bool, today: date):
     queryset = Observation.objects.all()
     if public_only:
-        queryset = queryset.filter(Q(released_on__isnull=True) | Q(released_on__lte=today))
+        queryset = queryset.filter(released_by(today))
     return queryset
 
 

@@ -107,6 +107,11 @@ class _PublicObservationIterable(ModelIterable):
             yield suppress_small_counts(observation, threshold=threshold)
 
 
+def released_by(day: date) -> Q:
+    """Observations the public may see on `day`: no release date, or one not after it."""
+    return Q(released_on__isnull=True) | Q(released_on__lte=day)
+
+
 def list_public_observations(*, on: date | None = None) -> QuerySet[Observation]:
     """Observations the public may see on `on` (default: today), with indicator and geography joined.
 
@@ -116,7 +121,7 @@ def list_public_observations(*, on: date | None = None) -> QuerySet[Observation]
     """
     day = on or timezone.localdate()
     rows = (
-        Observation.objects.filter(Q(released_on__isnull=True) | Q(released_on__lte=day))
+        Observation.objects.filter(released_by(day))
         .select_related("indicator", "geography")
         .order_by("indicator__code", "geography__code", "breakdown_key", "period_start")
     )
