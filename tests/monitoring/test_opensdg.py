@@ -1,7 +1,7 @@
 """Tests of the Open SDG reader (teilhabe/monitoring/opensdg.py) against published results.
 
 The development data set is real Open SDG data with the progress results its publisher
-computed (/work/shared/datasets/opensdg-canada-cif). Every published indicator status,
+computed, kept with the tests in tests/data/opensdg-canada-cif (origin and licence in its README and LICENSE). Every published indicator status,
 score and per-series component is reproduced to 1e-6, apart from the exceptions listed
 below with their reasons.
 """
@@ -26,7 +26,7 @@ from teilhabe.monitoring.opensdg import (
 )
 from teilhabe.monitoring.progress import Direction, Reason, Status, ThresholdOverrides
 
-DATASET = Path(__file__).resolve().parents[2].parent / "shared" / "datasets" / "opensdg-canada-cif"
+DATASET = Path(__file__).resolve().parents[1] / "data" / "opensdg-canada-cif"
 TOLERANCE = 1e-6
 
 _TRANSLATION_KEYS = (
@@ -82,7 +82,7 @@ def dataset() -> Path:
     if not DATASET.is_dir():
         pytest.fail(
             f"The Open SDG development data set is missing: expected it at {DATASET} "
-            "(shared/datasets/opensdg-canada-cif next to the repository checkout).",
+            "(tests/data/opensdg-canada-cif in the repository).",
             pytrace=False,
         )
     return DATASET
