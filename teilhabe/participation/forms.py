@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from teilhabe.accounts.models import Authority, Role, User
@@ -20,6 +22,12 @@ CONSENT_LABEL = _(
 
 class DateInput(forms.DateInput):
     input_type = "date"
+
+
+def _text_help() -> str:
+    return gettext("At most %(limit)d characters. Please do not include personal details.") % {
+        "limit": services.MAX_TEXT_LENGTH
+    }
 
 
 def _districts():
@@ -40,8 +48,8 @@ class ContributionForm(forms.Form):
         label=_("Your contribution"),
         max_length=services.MAX_TEXT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("At most %(limit)d characters. Please do not include personal details.")
-        % {"limit": services.MAX_TEXT_LENGTH},
+        # Formatted when the form is rendered, in the visitor's language (not once at import time).
+        help_text=lazy(_text_help, str)(),
     )
     language = forms.ChoiceField(label=_("Language you write in"), choices=Language.choices)
     areas = forms.ModelMultipleChoiceField(

@@ -219,3 +219,20 @@ def test_bundle_form_refuses_contributions_outside_the_candidates():
         {"title": "T", "contributions": [str(outside.pk)]}, candidates=Contribution.objects.filter(pk=inside.pk)
     )
     assert not bound.is_valid() and "contributions" in bound.errors
+
+
+@pytest.mark.parametrize(
+    ("label", "language", "expected"),
+    [
+        ("english", "en", "At most 4000 characters. Please do not include personal details."),
+        ("german", "de", "Höchstens 4000 Zeichen. Bitte geben Sie keine persönlichen Daten an."),
+    ],
+)
+def test_contribution_form_help_text_is_in_the_visitors_language(label, language, expected):
+    """The help text is formatted when the form is shown, in the language of that request."""
+    from django.utils import translation
+
+    procedure = ProcedureFactory()
+    with translation.override(language):
+        html = forms.ContributionForm(procedure=procedure).as_div()
+    assert expected in html
