@@ -20,7 +20,6 @@ $(STAMP): pyproject.toml
 
 demo-data: install
 	$(DEMO_ENV) $(BIN)/teilhabe migrate --no-input
-	$(DEMO_ENV) $(BIN)/teilhabe createcachetable
 	$(DEMO_ENV) $(BIN)/teilhabe load_demo
 
 demo: demo-data

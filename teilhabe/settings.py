@@ -115,13 +115,22 @@ else:
 
 # --- Cache ------------------------------------------------------------------
 
+# "default" holds rebuildable things only (pages, API responses) and may evict them: bounded by MAX_ENTRIES,
+# or by Redis's maxmemory with allkeys-lru. "counters" holds rate-limit counts, idempotency records and the
+# data version, and never evicts: Redis run with noeviction, or a table without culling (teilhabe.core.counters).
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "teilhabe_cache",
-                          # The default (300) would evict rate-limit counters and idempotency records early.
-                          "OPTIONS": {"MAX_ENTRIES": env.int("TEILHABE_CACHE_MAX_ENTRIES", default=100_000)}}}
+                          "OPTIONS": {"MAX_ENTRIES": env.int("TEILHABE_CACHE_MAX_ENTRIES", default=20_000)}}}
+TEILHABE_COUNTERS_REDIS_URL = env.str("TEILHABE_COUNTERS_REDIS_URL", default="")
+if TEILHABE_COUNTERS_REDIS_URL:
+    CACHES["counters"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": TEILHABE_COUNTERS_REDIS_URL, "KEY_PREFIX": "counters"}
+else:
+    CACHES["counters"] = {"BACKEND": "teilhabe.core.counters.DatabaseCounterStore", "LOCATION": "teilhabe_counter"}
+RATELIMIT_USE_CACHE = "counters"
 
 # --- Background jobs --------------------------------------------------------
 
@@ -302,6 +311,8 @@ TEILHABE_DATA_LICENCE = env.str("TEILHABE_DATA_LICENCE", default="dl-de/by-2-0")
 # Uploaded import files wait here (private, not under MEDIA_ROOT) between the admin's preview and confirmation.
 TEILHABE_IMPORT_DIR = Path(env.str("TEILHABE_IMPORT_DIR", default=str(VAR_DIR / "imports")))
 TEILHABE_REVIEW_DEADLINE_DAYS = env.int("TEILHABE_REVIEW_DEADLINE_DAYS", default=42)
+# A published evaluation explains itself: its justification has at least this many characters.
+TEILHABE_MIN_JUSTIFICATION_LENGTH = env.int("TEILHABE_MIN_JUSTIFICATION_LENGTH", default=40)
 TEILHABE_RATE_PUBLIC_FORM = env.str("TEILHABE_RATE_PUBLIC_FORM", default="20/h")
 # Moving between the pages of a survey (per client address; a class answering together shares one).
 TEILHABE_RATE_SURVEY_PAGE = env.str("TEILHABE_RATE_SURVEY_PAGE", default="600/h")
@@ -332,7 +343,8 @@ LOGGING = {
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_personal_data"]}
     },
-    "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+    # TEILHABE_LOG_LEVEL wins; the `teilhabe` command sets it from --verbosity (WARNING by default).
+    "root": {"handlers": ["console"], "level": env.str("TEILHABE_LOG_LEVEL", default=env.str("DJANGO_LOG_LEVEL", default="INFO"))},
     "loggers": {
         # The request logger would print paths with receipt tokens and user agents.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
