@@ -27,7 +27,7 @@ def verbosity_of(arguments: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else argv
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "teilhabe.settings")
-    if "TEILHABE_LOG_LEVEL" not in os.environ and "DJANGO_LOG_LEVEL" not in os.environ:
+    if "TEILHABE_LOG_LEVEL" not in os.environ:
         level = _LOG_LEVEL_BY_VERBOSITY.get(min(max(verbosity_of(arguments), 0), 3), "WARNING")
         os.environ["TEILHABE_LOG_LEVEL"] = level
     from django.core.management import execute_from_command_line

@@ -344,7 +344,7 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_personal_data"]}
     },
     # TEILHABE_LOG_LEVEL wins; the `teilhabe` command sets it from --verbosity (WARNING by default).
-    "root": {"handlers": ["console"], "level": env.str("TEILHABE_LOG_LEVEL", default=env.str("DJANGO_LOG_LEVEL", default="INFO"))},
+    "root": {"handlers": ["console"], "level": env.str("TEILHABE_LOG_LEVEL", default="INFO")},
     "loggers": {
         # The request logger would print paths with receipt tokens and user agents.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},

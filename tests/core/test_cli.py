@@ -30,7 +30,7 @@ def test_verbosity_is_read_from_the_command_line(label, arguments, expected):
 
 def teilhabe(arguments: list[str], database: Path) -> subprocess.CompletedProcess:
     environment = {
-        key: value for key, value in os.environ.items() if key not in ("TEILHABE_LOG_LEVEL", "DJANGO_LOG_LEVEL")
+        key: value for key, value in os.environ.items() if key != "TEILHABE_LOG_LEVEL"
     }
     environment.update(
         DATABASE_URL=f"sqlite:///{database}",

@@ -52,7 +52,7 @@ def child_environment(tmp_path: Path, **extra: str) -> dict[str, str]:
             "MEDIA_ROOT": str(tmp_path / "media"),
             "TEILHABE_TASKS_IMMEDIATE": "0",
             "TEILHABE_RATE_API": "100000/m",
-            "DJANGO_LOG_LEVEL": "WARNING",
+            "TEILHABE_LOG_LEVEL": "WARNING",
             "PYTHONPATH": str(REPOSITORY),
         }
     )
