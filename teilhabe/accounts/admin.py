@@ -1,13 +1,16 @@
 """Admin for authorities and staff accounts; only department admins manage accounts (accounts.permissions)."""
 
+from axes import admin as axes_admin
+from axes.models import AccessAttempt
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import permissions, services
+from . import permissions, queries, services
 from .models import Authority, User
 
 
@@ -52,6 +55,10 @@ class UserAdmin(BaseUserAdmin):
         return permissions.can_manage_accounts(request.user)
 
     def has_change_permission(self, request, obj=None):
+        # Another admin's account (password, e-mail, roles, staff status) is a superuser's to change:
+        # a department admin sees it read-only, and its password form answers 403.
+        if obj is not None:
+            return permissions.can_manage_account(request.user, obj)
         return permissions.can_manage_accounts(request.user)
 
     def has_delete_permission(self, request, obj=None):
@@ -59,11 +66,17 @@ class UserAdmin(BaseUserAdmin):
         return False
 
     def get_readonly_fields(self, request, obj=None):
-        # Only a superuser makes superusers.
+        # Only a superuser makes superusers or grants permissions beyond the roles.
         readonly = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
             readonly += ["is_superuser", "user_permissions"]
         return readonly
+
+    def save_model(self, request, obj, form, change):
+        # Repeated here, after the form's changes, for whatever bypasses has_change_permission.
+        if not request.user.is_superuser and ("is_superuser" in form.changed_data or obj.is_superuser and not change):
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
 
     @admin.action(description=_("Offboard: deactivate, end sessions, delete API tokens"), permissions=["change"])
     def offboard_selected(self, request, queryset):
@@ -97,6 +110,12 @@ class AuthenticatorAdmin(admin.ModelAdmin):
     fields = ["user", "name", "confirmed", "last_used_at"]
     readonly_fields = fields
 
+    def get_queryset(self, request):
+        # Another admin's authenticator is a superuser's to remove (permissions.can_manage_account):
+        # removing it is a step of taking the account over.
+        managed = queries.list_managed_accounts(request.user)
+        return super().get_queryset(request).filter(user__in=managed.values("pk"))
+
     def has_module_permission(self, request):
         return permissions.can_manage_accounts(request.user)
 
@@ -110,4 +129,22 @@ class AuthenticatorAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        if obj is not None:
+            return permissions.can_manage_account(request.user, obj.user)
         return permissions.can_manage_accounts(request.user)
+
+
+# Login records are the superuser's (the matrix: axes.*); axes' own admin offers a clean-up action that
+# names no permission, so anyone who could see the list could run it (teilhabe.E001).
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
+    actions = ["cleanup_expired_attempts"]
+
+    @admin.action(description=_("Clean up expired attempts"), permissions=["delete"])
+    def cleanup_expired_attempts(self, request, queryset):
+        # axes reads the time of the request from an attribute it sets only while handling a login.
+        request.axes_attempt_time = timezone.now()
+        return super().cleanup_expired_attempts(request, queryset)

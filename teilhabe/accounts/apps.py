@@ -10,6 +10,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from teilhabe.core import privacy
 
+        from . import checks  # noqa: F401  (registers the admin checks)
         from .privacy import PROVIDER
 
         privacy.register_provider(PROVIDER)

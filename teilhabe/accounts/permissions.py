@@ -70,9 +70,36 @@ def can_invite_staff(user: User | AnonymousUser) -> bool:
     return can_manage_accounts(user)
 
 
+def holds_admin_rights(member: User) -> bool:
+    """A superuser, a department admin or an account with permissions of its own, active or not.
+
+    Deactivated accounts count too: reactivating one and setting its password is a takeover as well.
+    """
+    if member.pk is None:
+        return member.is_superuser
+    return (
+        member.is_superuser
+        or member.groups.filter(name=Role.DEPARTMENT_ADMIN.value).exists()
+        or member.user_permissions.exists()
+    )
+
+
+def can_manage_account(user: User | AnonymousUser, member: User) -> bool:
+    """Change this account's password, e-mail, username, roles, staff status or second-factor devices.
+
+    Department admins manage staff accounts and their own; only a superuser manages another admin's
+    (a superuser's, a department admin's): otherwise one department admin could take over a superuser
+    by setting its e-mail and password and removing its authenticator.
+    """
+    if not can_manage_accounts(user):
+        return False
+    return user.is_superuser or member.pk == user.pk or not holds_admin_rights(member)
+
+
 def can_offboard(user: User | AnonymousUser, member: User) -> bool:
-    """Department admins offboard anyone but themselves (so the city cannot lock itself out by accident)."""
-    return can_manage_accounts(user) and user.pk != member.pk
+    """Department admins offboard the accounts they manage but not themselves (so the city cannot lock
+    itself out by accident)."""
+    return can_manage_account(user, member) and user.pk != member.pk
 
 
 def requires_second_factor(user: User | AnonymousUser) -> bool:

@@ -110,15 +110,28 @@ class SurveyAdmin(DepartmentOnly, TranslationAdmin):
             _("Answer it as a respondent would (nothing is stored while it is a draft)"),
         )
 
-    @admin.action(description=_("Open the selected surveys for responses"))
-    def open_surveys(self, request, queryset):
-        updated = queryset.update(status=Survey.Status.OPEN)
-        self.message_user(request, _("%(count)d surveys opened.") % {"count": updated})
+    def has_publish_permission(self, request) -> bool:
+        """Opening and closing surveys (bulk actions): the department's decision, never an analyst's."""
+        return permissions.can_manage_surveys(request.user)
 
-    @admin.action(description=_("Close the selected surveys"))
+    @admin.action(description=_("Open the selected surveys for responses"), permissions=["publish"])
+    def open_surveys(self, request, queryset):
+        self._set_status(request, queryset, Survey.Status.OPEN)
+
+    @admin.action(description=_("Close the selected surveys"), permissions=["publish"])
     def close_surveys(self, request, queryset):
-        updated = queryset.update(status=Survey.Status.CLOSED)
-        self.message_user(request, _("%(count)d surveys closed.") % {"count": updated})
+        self._set_status(request, queryset, Survey.Status.CLOSED)
+
+    def _set_status(self, request, queryset, status: Survey.Status) -> None:
+        try:
+            updated = services.set_survey_status(actor=request.user, surveys=queryset, status=status)
+        except PermissionDenied:
+            self.message_user(request, _("You may not open or close surveys."), messages.ERROR)
+            return
+        if status == Survey.Status.OPEN:
+            self.message_user(request, _("%(count)d surveys opened.") % {"count": updated})
+        else:
+            self.message_user(request, _("%(count)d surveys closed.") % {"count": updated})
 
 
 class OptionInline(DepartmentOnly, TranslationTabularInline):
@@ -167,7 +180,7 @@ class QuestionAdmin(DepartmentOnly, TranslationAdmin):
             _("Preview"),
         )
 
-    @admin.action(description=_("Add the areas of action of the survey's edition as items"))
+    @admin.action(description=_("Add the areas of action of the survey's edition as items"), permissions=["change"])
     def add_areas(self, request, queryset):
         try:
             created = sum(

@@ -385,6 +385,22 @@ def touch_questionnaire(*, survey: Survey) -> None:
 
 
 @transaction.atomic
+def set_survey_status(*, actor: User, surveys: Iterable[Survey], status: Survey.Status) -> int:
+    """Open, close or withdraw surveys to draft (the admin's bulk actions); returns how many changed."""
+    if not permissions.can_manage_surveys(actor):
+        raise PermissionDenied
+    status = Survey.Status(status)
+    changed = 0
+    for survey in surveys:
+        if survey.status != status:
+            Survey.objects.filter(pk=survey.pk).update(status=status, updated_at=timezone.now())
+            changed += 1
+    if changed:
+        queries.forget_questionnaires()
+    return changed
+
+
+@transaction.atomic
 def generate_invitation_codes(*, actor: User, survey: Survey, count: int) -> list[str]:
     """Create ``count`` one-time codes for an invitation-mode survey; returns them once (only hashes are kept)."""
     if not permissions.can_manage_surveys(actor):
