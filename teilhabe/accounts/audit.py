@@ -23,6 +23,8 @@ from datetime import datetime
 from types import SimpleNamespace
 
 from django.db import models
+from django.utils.formats import date_format
+from django.utils.timezone import is_aware, localtime
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -84,7 +86,11 @@ def list_history(instance: models.Model, *, limit: int = 50) -> list[HistoryEntr
             for change in delta.changes:
                 model_field = instance._meta.get_field(change.field)
                 changes.append(
-                    FieldChange(field=str(model_field.verbose_name), old=_display(change.old), new=_display(change.new))
+                    FieldChange(
+                        field=str(model_field.verbose_name),
+                        old=_display(change.old, model_field),
+                        new=_display(change.new, model_field),
+                    )
                 )
         entries.append(
             HistoryEntry(
@@ -106,7 +112,15 @@ def _actor(user: User | None) -> str:
     return user.get_full_name() or user.username
 
 
-def _display(value: object) -> str:
+def _display(value: object, model_field: models.Field | None = None) -> str:
+    """A stored value as a person reads it: a choice's label, the related object's name, a formatted date."""
     if value is None or value == "":
         return "—"
+    if model_field is not None and model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if model_field is not None and model_field.is_relation and model_field.many_to_one:
+        related = model_field.related_model._base_manager.filter(pk=value).first()
+        return str(related) if related is not None else str(value)
+    if isinstance(value, datetime):
+        return date_format(localtime(value) if is_aware(value) else value, "SHORT_DATETIME_FORMAT")
     return str(value)

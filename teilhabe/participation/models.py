@@ -70,10 +70,17 @@ ACTION_LABELS = {
     workflow.Action.BUNDLE: _("Add to a bundle"),
     workflow.Action.UNBUNDLE: _("Remove from the bundle"),
 }
+ACTOR_KIND_LABELS = {
+    workflow.ActorKind.DEPARTMENT: _("department"),
+    workflow.ActorKind.LEAD_AUTHORITY: _("lead authority"),
+    workflow.ActorKind.CO_AUTHORITY: _("co-authority"),
+    workflow.ActorKind.MODERATOR: _("moderator"),
+    workflow.ActorKind.PUBLIC: _("public"),
+}
 
 
 # Path segments of participation/urls.py that a procedure's short name would shadow.
-RESERVED_SLUGS = frozenset({"arbeit", "beitrag"})
+RESERVED_SLUGS = frozenset({"arbeit", "beitrag", "beitraege", "folgen", "feed", "adresse"})
 
 
 class Procedure(TimeStampedModel):
@@ -265,6 +272,9 @@ class Registration(TimeStampedModel):
     wants_minutes = models.BooleanField(_("send the minutes"), default=True)
     consent_given_at = models.DateTimeField(_("consent given at"))
     consent_wording_version = models.CharField(_("consent wording version"), max_length=20)
+    # Set when the owner opened the confirmation link (double opt-in): the stored proof of consent.
+    # Nothing is sent to the address before.
+    email_confirmed_at = models.DateTimeField(_("e-mail address confirmed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("registration")
@@ -354,6 +364,8 @@ class Contribution(TimeStampedModel):
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_consent_at = models.DateTimeField(_("consent to contact given at"), null=True, blank=True)
     consent_wording_version = models.CharField(_("consent wording version"), max_length=20, blank=True)
+    # Double opt-in: set when the owner opened the confirmation link; no e-mail goes out before.
+    contact_confirmed_at = models.DateTimeField(_("contact address confirmed at"), null=True, blank=True)
     receipt_token = models.CharField(
         _("receipt token"), max_length=64, unique=True, default=new_receipt_token, editable=False
     )
@@ -361,6 +373,19 @@ class Contribution(TimeStampedModel):
         _("moderation"), max_length=20, choices=Moderation.choices, default=Moderation.PENDING
     )
     moderation_reason = models.CharField(_("reason for hiding"), max_length=500, blank=True)
+    # Set when a moderator removed personal details (names, addresses) from title or text: the public pages
+    # and the API show the edited title and text, staff who moderate also see what was written.
+    original_title = models.CharField(_("original title (before anonymisation)"), max_length=200, blank=True)
+    original_text = models.TextField(_("original text (before anonymisation)"), blank=True)
+    edited_at = models.DateTimeField(_("edited for anonymisation at"), null=True, blank=True)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("edited for anonymisation by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -424,6 +449,11 @@ class Contribution(TimeStampedModel):
     @property
     def is_public(self) -> bool:
         return self.moderation_state == self.Moderation.PUBLISHED
+
+    @property
+    def is_edited(self) -> bool:
+        """Whether a moderator edited title or text to remove personal details (the original is kept)."""
+        return self.edited_at is not None
 
     def get_receipt_url(self) -> str:
         return reverse("participation:contribution_receipt", kwargs={"token": self.receipt_token})
@@ -494,6 +524,13 @@ class Review(TimeStampedModel):
     def is_bundle(self) -> bool:
         return self.bundle_id is not None
 
+    @property
+    def item_label(self) -> str:
+        """The one number staff and residents see for an item: the contribution's or the bundle's own."""
+        if self.bundle_id:
+            return _("Bundle %(number)d") % {"number": self.bundle_id}
+        return _("Contribution %(number)d") % {"number": self.contribution_id}
+
 
 class Assignment(models.Model):
     """Who reviews an item: a lead authority and optional co-authorities. A reassignment adds a new row."""
@@ -561,6 +598,10 @@ class Evaluation(TimeStampedModel):
     revision = models.PositiveIntegerField(_("revision"), default=1)
     disposition = models.CharField(_("disposition"), max_length=40, choices=Disposition.choices)
     justification = models.TextField(_("public justification"))
+    # What some dispositions must name (services.check_evaluation enforces it): who is competent instead,
+    # and which data would be needed.
+    competent_level = models.CharField(_("competent level"), max_length=300, blank=True)
+    data_needed = models.TextField(_("data that would be needed"), blank=True)
     revision_reason = models.TextField(_("reason for the correction"), blank=True)
     authority = models.ForeignKey(Authority, verbose_name=_("authority"), on_delete=models.PROTECT, related_name="+")
     drafted_by = models.ForeignKey(
@@ -602,6 +643,30 @@ class Evaluation(TimeStampedModel):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+
+# What each disposition means, shown next to the choice in the evaluation form.
+DISPOSITION_HELP = {
+    Evaluation.Disposition.TAKEN_UP_AS_MEASURE: _(
+        "The city does what the contribution asks, or part of it, in a measure. Link at least one measure."
+    ),
+    Evaluation.Disposition.INFORMS_INDICATOR: _(
+        "The contribution changes what the city measures: link at least one indicator or target it informs."
+    ),
+    Evaluation.Disposition.ALREADY_IN_PLACE: _(
+        "What the contribution asks for exists already; say where residents find it."
+    ),
+    Evaluation.Disposition.REFERRED: _(
+        "The authority takes the contribution into its own specialist concept; say which one and when."
+    ),
+    Evaluation.Disposition.OUTSIDE_COMPETENCE: _(
+        "The city cannot decide this: name the level that can (for example the federal government)."
+    ),
+    Evaluation.Disposition.NO_DATA: _(
+        "The question cannot be answered with the data that exists: say which data would be needed."
+    ),
+    Evaluation.Disposition.DECLINED: _("The city does not take the contribution up; the justification says why."),
+}
 
 
 class TransitionLogQuerySet(models.QuerySet):
@@ -681,3 +746,77 @@ class DocumentationBuild(models.Model):
 
     def __str__(self) -> str:
         return f"{self.procedure.slug} {self.language} {self.status}"
+
+
+class Subscription(models.Model):
+    """Someone who follows a procedure, an indicator or their own contribution by e-mail (double opt-in).
+
+    Nothing is sent before `confirmed_at` is set by the signed link of the confirmation mail; that timestamp,
+    with the wording version shown, is the stored proof of consent. Unsubscribing deletes the row.
+    """
+
+    class Target(models.TextChoices):
+        PROCEDURE = "procedure", _("Participation procedure")
+        INDICATOR = "indicator", _("Indicator")
+        CONTRIBUTION = "contribution", _("Own contribution")
+
+    email = models.EmailField(_("e-mail"))
+    target = models.CharField(_("follows"), max_length=20, choices=Target.choices)
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("procedure"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    contribution = models.ForeignKey(
+        Contribution,
+        verbose_name=_("contribution"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="subscriptions",
+    )
+    language = models.CharField(_("language"), max_length=10)
+    # Identifies the subscription in its links without revealing how many there are.
+    token = models.CharField(max_length=64, unique=True, default=new_receipt_token, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    consent_wording_version = models.CharField(_("consent wording version"), max_length=20)
+
+    class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(target="procedure", procedure__isnull=False, indicator__isnull=True, contribution__isnull=True)
+                    | Q(target="indicator", procedure__isnull=True, indicator__isnull=False, contribution__isnull=True)
+                    | Q(
+                        target="contribution",
+                        procedure__isnull=True,
+                        indicator__isnull=True,
+                        contribution__isnull=False,
+                    )
+                ),
+                name="subscription_has_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["email", "procedure"], condition=Q(target="procedure"), name="one_subscription_per_procedure"
+            ),
+            models.UniqueConstraint(
+                fields=["email", "indicator"], condition=Q(target="indicator"), name="one_subscription_per_indicator"
+            ),
+            models.UniqueConstraint(
+                fields=["email", "contribution"],
+                condition=Q(target="contribution"),
+                name="one_subscription_per_contribution",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_target_display()}: {self.procedure or self.indicator or self.contribution}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None

@@ -83,11 +83,37 @@ def can_send_minutes(user: AnyUser, event: Event) -> bool:
 # --- Contributions ---------------------------------------------------------------------------------
 
 
+def can_use_moderation_queue(user: AnyUser) -> bool:
+    """The queue of contributions awaiting moderation: the department and the moderators."""
+    return is_department_admin(user) or is_moderator(user)
+
+
+def _is_online_contribution(contribution: Contribution) -> bool:
+    from .models import Contribution
+
+    return contribution.event_id is None and contribution.source == Contribution.Source.ONLINE_FORM
+
+
 def can_moderate(user: AnyUser, contribution: Contribution) -> bool:
-    """Publish or hide a contribution: the department, or a moderator of the event it was made at."""
+    """Publish, reject or anonymise a contribution: the department; a moderator of the event it was made at;
+    any moderator for the online form's contributions, because an outside organisation moderates the procedure.
+    """
     if is_department_admin(user):
         return True
-    return contribution.event_id is not None and is_assigned_moderator(user, contribution.event)
+    if contribution.event_id is not None:
+        return is_assigned_moderator(user, contribution.event)
+    return _is_online_contribution(contribution) and is_moderator(user)
+
+
+def can_edit_for_anonymisation(user: AnyUser, contribution: Contribution) -> bool:
+    """Remove names and addresses from a contribution's title or text: whoever may moderate it."""
+    return can_moderate(user, contribution)
+
+
+def can_view_original_text(user: AnyUser, contribution: Contribution) -> bool:
+    """The text as written before anonymisation holds personal details: only those who moderate see it
+    (not the reviewing authorities, who need the concern, not the names)."""
+    return can_moderate(user, contribution)
 
 
 def can_view_contact(user: AnyUser, contribution: Contribution) -> bool:
@@ -133,9 +159,14 @@ def can_view_review(user: AnyUser, review: Review) -> bool:
     return bool(actor_kinds(user, review))
 
 
+def allowed_actions(user: AnyUser, review: Review) -> list[workflow.Action]:
+    """What the workflow lets this user do with the item now: the review page shows a control for each."""
+    return workflow.allowed_actions(review.state, actor_kinds(user, review), is_bundle=review.bundle_id is not None)
+
+
 def can_act(user: AnyUser, review: Review, action: workflow.Action | str) -> bool:
     """Whether the workflow lets this user take `action` on the item now (a reason may still be needed)."""
-    return workflow.Action(action) in workflow.allowed_actions(review.state, actor_kinds(user, review))
+    return workflow.Action(action) in allowed_actions(user, review)
 
 
 def can_view_opinions(user: AnyUser, review: Review) -> bool:
@@ -165,6 +196,18 @@ def visible_reviews_filter(user: AnyUser) -> Q | None:
     return Q(assignment__lead_authority_id=user.authority_id) | Q(
         assignment_id__in=co_assignments.values("assignment_id")
     )
+
+
+def moderation_filter(user: AnyUser) -> Q | None:
+    """The rule of can_moderate as a condition on Contribution rows; None means every row (the department)."""
+    if is_department_admin(user):
+        return None
+    if not is_moderator(user):
+        return Q(pk__in=[])
+    from .models import Contribution, Event
+
+    online = Q(event__isnull=True, source=Contribution.Source.ONLINE_FORM)
+    return online | Q(event__in=Event.objects.filter(moderators=user).values("pk"))
 
 
 def visible_events_filter(user: AnyUser) -> Q | None:

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Length
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -360,6 +361,36 @@ class Receipt:
     evaluations: list[Evaluation]
     indicator_statuses: list[IndicatorStatus]
     lead_authority: object | None
+    # What happens next: the step the contribution is at, and the day the authority's answer is due.
+    step: str = ""
+    answer_due_on: datetime.date | None = None
+    is_answer_late: bool = False
+    is_contact_unconfirmed: bool = False
+
+
+# The steps a resident's contribution goes through, as the receipt explains them.
+RECEIPT_STEPS = ("check", "handover", "review", "answered")
+
+
+def answer_due_on(contribution: Contribution) -> datetime.date:
+    """The day the competent authority's answer is due: the review deadline counted from the submission.
+
+    The same deadline marks an item overdue in the staff queue (TEILHABE_REVIEW_DEADLINE_DAYS).
+    """
+    submitted = timezone.localtime(contribution.created_at).date()
+    return submitted + datetime.timedelta(days=settings.TEILHABE_REVIEW_DEADLINE_DAYS)
+
+
+def _receipt_step(contribution: Contribution, review: Review) -> str:
+    if contribution.moderation_state == Contribution.Moderation.PENDING:
+        return "check"
+    if contribution.moderation_state == Contribution.Moderation.HIDDEN:
+        return ""
+    if review.state == workflow.State.PUBLISHED:
+        return "answered"
+    if review.state == workflow.State.RECEIVED:
+        return "handover"
+    return "review"
 
 
 def get_receipt(token: str) -> Receipt:
@@ -376,12 +407,18 @@ def get_receipt(token: str) -> Receipt:
     evaluations = list_published_revisions(review) if review.state == workflow.State.PUBLISHED else []
     statuses = get_indicator_statuses(evaluations[0].indicators.all()) if evaluations else []
     lead = review.assignment.lead_authority if review.assignment_id else None
+    step = _receipt_step(contribution, review)
+    due = answer_due_on(contribution)
     return Receipt(
         contribution=contribution,
         review=review,
         evaluations=evaluations,
         indicator_statuses=statuses,
         lead_authority=lead,
+        step=step,
+        answer_due_on=due,
+        is_answer_late=step in ("check", "handover", "review") and timezone.localdate() > due,
+        is_contact_unconfirmed=bool(contribution.contact_email) and contribution.contact_confirmed_at is None,
     )
 
 
@@ -522,6 +559,44 @@ def get_review_log(review: Review) -> QuerySet[TransitionLog]:
     return review.log.select_related("actor").order_by("created_at", "pk")
 
 
+@dataclass(frozen=True)
+class LogEntry:
+    """One line of an item's log as staff read it: names and labels, never stored codes."""
+
+    at: datetime.datetime
+    actor: str
+    role: str
+    action: str
+    from_state: str
+    to_state: str
+    is_state_change: bool
+    comment: str
+
+
+def list_review_log_entries(review: Review) -> list[LogEntry]:
+    from .models import ACTION_LABELS, ACTOR_KIND_LABELS, REVIEW_STATE_LABELS
+
+    entries = []
+    for row in review.log.select_related("actor", "actor__authority").order_by("created_at", "pk"):
+        role = str(ACTOR_KIND_LABELS.get(row.actor_kind, row.actor_kind))
+        authority = getattr(row.actor, "authority", None) if row.actor else None
+        if authority is not None and row.actor_kind != workflow.ActorKind.DEPARTMENT:
+            role = f"{authority}, {role}"
+        entries.append(
+            LogEntry(
+                at=row.created_at,
+                actor=str(row.actor) if row.actor else "",
+                role=role,
+                action=str(ACTION_LABELS.get(row.action, row.action)),
+                from_state=str(REVIEW_STATE_LABELS.get(row.from_state, row.from_state)),
+                to_state=str(REVIEW_STATE_LABELS.get(row.to_state, row.to_state)),
+                is_state_change=row.from_state != row.to_state,
+                comment=row.comment,
+            )
+        )
+    return entries
+
+
 def list_opinions(user, review: Review) -> QuerySet[Opinion]:
     rows = review.opinions.select_related("authority", "author").order_by("created_at", "pk")
     kinds = permissions.actor_kinds(user, review)
@@ -593,11 +668,7 @@ def get_overview(user, *, procedure: Procedure | None = None) -> Overview:
     source_counts = dict(contributions.values_list("source").annotate(n=Count("pk")).order_by())
     by_source = {label: source_counts.get(value, 0) for value, label in Contribution.Source.choices}
     overdue = reviews.filter(_overdue()).count()
-    pending = (
-        contributions.filter(moderation_state=Contribution.Moderation.PENDING).count()
-        if permissions.can_manage_procedure(user)
-        else 0
-    )
+    pending = list_pending_moderation(user, procedure=procedure).count()
     return Overview(
         by_state=by_state,
         by_authority=by_authority,
@@ -610,10 +681,11 @@ def get_overview(user, *, procedure: Procedure | None = None) -> Overview:
 
 
 def list_pending_moderation(user, *, procedure: Procedure | None = None) -> QuerySet[Contribution]:
+    """The contributions awaiting this user's moderation (permissions.can_moderate), oldest first."""
     rows = Contribution.objects.filter(moderation_state=Contribution.Moderation.PENDING)
-    if not permissions.is_department_admin(user):
-        condition = permissions.visible_events_filter(user)
-        rows = rows.filter(event__in=Event.objects.filter(condition).values("pk"))
+    condition = permissions.moderation_filter(user)
+    if condition is not None:
+        rows = rows.filter(condition)
     if procedure is not None:
         rows = rows.filter(procedure=procedure)
     return rows.select_related("procedure", "event", "district").order_by("created_at", "pk")
@@ -643,30 +715,124 @@ class SimilarContribution:
     score: float
 
 
+@dataclass(frozen=True)
+class SimilarBundle:
+    bundle: Bundle
+    score: float
+    members: tuple[Contribution, ...] = ()
+
+
+# Prepared corpora of this process, by (procedure, published_only), with the stamp of the data they hold.
+_corpora: dict[tuple[int, bool], tuple[tuple, similarity.Corpus]] = {}
+CORPUS_CACHE_SIZE = 8
+
+
+def build_similarity_corpus(procedure_id: int, *, published_only: bool = False) -> similarity.Corpus:
+    """The procedure's contributions (newest 5,000, hidden ones left out) and bundles, ready to compare.
+
+    `published_only` for viewers who may not see other items' unmoderated contributions (authority staff).
+    Preparing 5,000 texts takes about a second, so the corpus is kept in this process until the
+    procedure's contributions or bundles change (one aggregate query checks that).
+    """
+    stamp = _similarity_stamp(procedure_id)
+    cached = _corpora.get((procedure_id, published_only))
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    corpus = _prepare_similarity_corpus(procedure_id, published_only=published_only)
+    if len(_corpora) >= CORPUS_CACHE_SIZE:
+        _corpora.pop(next(iter(_corpora)), None)
+    _corpora[(procedure_id, published_only)] = (stamp, corpus)
+    return corpus
+
+
+def _similarity_stamp(procedure_id: int) -> tuple:
+    contributions = Contribution.objects.filter(procedure_id=procedure_id).aggregate(
+        n=Count("pk"),
+        last=Max("pk"),
+        changed=Max("updated_at"),
+        bundles=Sum("bundle_id"),
+        bundled=Count("bundle_id"),
+        length=Sum(Length("text")),
+        hidden=Count("pk", filter=Q(moderation_state=Contribution.Moderation.HIDDEN)),
+        published=Count("pk", filter=Q(moderation_state=Contribution.Moderation.PUBLISHED)),
+    )
+    bundles = Bundle.objects.filter(procedure_id=procedure_id).aggregate(
+        n=Count("pk"), last=Max("pk"), changed=Max("updated_at"), length=Sum(Length("title_de") + Length("title_en"))
+    )
+    return tuple(sorted(contributions.items())) + tuple(sorted(bundles.items()))
+
+
+def _prepare_similarity_corpus(procedure_id: int, *, published_only: bool) -> similarity.Corpus:
+    rows = Contribution.objects.filter(procedure_id=procedure_id).exclude(
+        moderation_state=Contribution.Moderation.HIDDEN
+    )
+    if published_only:
+        rows = rows.filter(moderation_state=Contribution.Moderation.PUBLISHED)
+    rows = rows.order_by("-pk").values_list("pk", "title", "text", "language", "bundle_id")[:SUGGESTION_CANDIDATE_LIMIT]
+    documents = [
+        similarity.Document(pk, similarity.Text(f"{title} {text}", language), bundle)
+        for pk, title, text, language, bundle in rows
+    ]
+    groups = [
+        similarity.Group(
+            pk,
+            tuple(
+                similarity.Text(text, language)
+                for text, language in ((title_de, "de"), (summary_de, "de"), (title_en, "en"), (summary_en, "en"))
+                if text
+            ),
+        )
+        for pk, title_de, summary_de, title_en, summary_en in Bundle.objects.filter(
+            procedure_id=procedure_id
+        ).values_list("pk", "title_de", "summary_de", "title_en", "summary_en")
+    ]
+    return similarity.Corpus(documents, groups)
+
+
 def list_similar_contributions(
     contribution: Contribution, *, limit: int = similarity.DEFAULT_LIMIT, published_only: bool = False
 ) -> list[SimilarContribution]:
-    """Contributions of the same procedure that seem to raise the same concern (newest 5,000 are compared).
+    """Contributions of the same procedure that seem to raise the same concern, best first.
 
-    `published_only` for viewers who may not see other items' unmoderated contributions (authority staff).
+    Fellow members of the contribution's own bundle are left out: they are bundled already.
     """
-    candidates = (
-        Contribution.objects.filter(procedure_id=contribution.procedure_id)
-        .exclude(moderation_state=Contribution.Moderation.HIDDEN)
-        .exclude(pk=contribution.pk)
-        .order_by("-pk")
+    suggestions = _suggest_similar(contribution, similarity.Kind.CONTRIBUTION, limit, published_only)
+    found = Contribution.objects.select_related("bundle", "review", "event").in_bulk([s.key for s in suggestions])
+    return [SimilarContribution(found[s.key], s.score) for s in suggestions if s.key in found]
+
+
+def list_similar_bundles(
+    contribution: Contribution, *, limit: int = 3, published_only: bool = False
+) -> list[SimilarBundle]:
+    """Bundles of the same procedure on the contribution's concern (compared by their own title and summary
+    and by their members' texts), best first, each with its members; not the contribution's own bundle."""
+    suggestions = _suggest_similar(contribution, similarity.Kind.BUNDLE, limit, published_only)
+    bundles = Bundle.objects.select_related("review").in_bulk([s.key for s in suggestions])
+    members: dict[int, list[Contribution]] = defaultdict(list)
+    rows = Contribution.objects.filter(bundle_id__in=list(bundles)).exclude(
+        moderation_state=Contribution.Moderation.HIDDEN
     )
     if published_only:
-        candidates = candidates.filter(moderation_state=Contribution.Moderation.PUBLISHED)
-    candidates = candidates.values_list("pk", "normalised_text")[:SUGGESTION_CANDIDATE_LIMIT]
+        rows = rows.filter(moderation_state=Contribution.Moderation.PUBLISHED)
+    for member in rows.order_by("pk"):
+        members[member.bundle_id].append(member)
+    return [SimilarBundle(bundles[s.key], s.score, tuple(members[s.key])) for s in suggestions if s.key in bundles]
+
+
+def _suggest_similar(
+    contribution: Contribution, kind: similarity.Kind, limit: int, published_only: bool
+) -> list[similarity.Suggestion]:
+    corpus = build_similarity_corpus(contribution.procedure_id, published_only=published_only)
     excluded = [contribution.pk]
     if contribution.bundle_id:
         excluded += list(Contribution.objects.filter(bundle_id=contribution.bundle_id).values_list("pk", flat=True))
-    suggestions = similarity.suggest_similar(
-        f"{contribution.title} {contribution.text}", list(candidates), limit=limit, exclude=excluded
+    return corpus.suggest(
+        similarity.Text(f"{contribution.title} {contribution.text}", contribution.language),
+        limit=limit,
+        exclude=excluded,
+        exclude_bundles=[contribution.bundle_id] if contribution.bundle_id else [],
+        kinds=[kind],
     )
-    found = Contribution.objects.select_related("bundle", "review", "event").in_bulk([s.key for s in suggestions])
-    return [SimilarContribution(found[s.key], s.score) for s in suggestions if s.key in found]
 
 
 def list_open_bundles(procedure: Procedure) -> QuerySet[Bundle]:
@@ -941,9 +1107,18 @@ def list_personal_data(email: str) -> dict[str, list[dict]]:
     """Everything participation stores about an e-mail address, for an export to its owner."""
     email = (email or "").strip()
     if not email:
-        return {"contributions": [], "registrations": []}
+        return {"contributions": [], "registrations": [], "subscriptions": []}
+    from .models import Subscription
+
     contributions = Contribution.objects.filter(contact_email__iexact=email).select_related("procedure")
     registrations = Registration.objects.filter(email__iexact=email).select_related("procedure", "event")
+    subscriptions = Subscription.objects.filter(email__iexact=email).select_related(
+        "procedure", "indicator", "contribution"
+    )
+
+    def moment(value):
+        return value.isoformat() if value else None
+
     return {
         "contributions": [
             {
@@ -953,6 +1128,7 @@ def list_personal_data(email: str) -> dict[str, list[dict]]:
                 "text": c.text,
                 "contact_email": c.contact_email,
                 "consent_given_at": c.contact_consent_at.isoformat() if c.contact_consent_at else None,
+                "confirmed_at": moment(c.contact_confirmed_at),
                 "consent_wording_version": c.consent_wording_version,
             }
             for c in contributions
@@ -964,12 +1140,376 @@ def list_personal_data(email: str) -> dict[str, list[dict]]:
                 "name": r.name,
                 "email": r.email,
                 "consent_given_at": r.consent_given_at.isoformat(),
+                "confirmed_at": moment(r.email_confirmed_at),
                 "consent_wording_version": r.consent_wording_version,
             }
             for r in registrations
+        ],
+        "subscriptions": [
+            {
+                "follows": s.target,
+                "procedure": s.procedure.slug if s.procedure else None,
+                "indicator": s.indicator.code if s.indicator else None,
+                "contribution": s.contribution_id,
+                "email": s.email,
+                "asked_at": s.created_at.isoformat(),
+                "confirmed_at": moment(s.confirmed_at),
+                "consent_wording_version": s.consent_wording_version,
+            }
+            for s in subscriptions
         ],
     }
 
 
 def has_pending_contributions(procedure: Procedure) -> bool:
     return Contribution.objects.filter(procedure=procedure, moderation_state=Contribution.Moderation.PENDING).exists()
+
+
+# --- The evaluation form's pickers ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkOption:
+    """One measure, sub-goal, indicator or target an evaluation can link to, as its picker shows it."""
+
+    pk: int
+    label: str
+    # Whether it belongs to one of the item's own areas of action (listed first).
+    is_own: bool
+
+
+@dataclass(frozen=True)
+class LinkOptions:
+    measures: list[LinkOption]
+    sub_goals: list[LinkOption]
+    indicators: list[LinkOption]
+    targets: list[LinkOption]
+
+
+def _top_area_id(area: AreaOfAction | None) -> int | None:
+    if area is None:
+        return None
+    return area.parent_id or area.pk
+
+
+def _own_first(options: Iterable[LinkOption]) -> list[LinkOption]:
+    # sorted() is stable: within "own" and "other" the query's order stays.
+    return sorted(options, key=lambda option: not option.is_own)
+
+
+def get_review_areas(review: Review) -> list[AreaOfAction]:
+    """The areas of action of an item: its contribution's, or its bundle's."""
+    item = review.bundle if review.bundle_id else review.contribution
+    return list(item.areas.all())
+
+
+def list_link_options(procedure: Procedure, areas: Iterable[AreaOfAction]) -> LinkOptions:
+    """What an evaluation of an item in `areas` can link to, labelled for people, the item's own fields first.
+
+    Indicators read "code – title (area)" from their version in the procedure's edition (else their latest);
+    measures "title – authority"; targets "code – title: group, place: value unit (year)"; in a fixed
+    number of queries however many there are.
+    """
+    from django.utils.translation import gettext as _
+
+    from teilhabe.core.formatting import format_number, with_unit
+    from teilhabe.monitoring.models import BreakdownCategory, IndicatorVersion, SubGoal, Target
+
+    own = {_top_area_id(area) for area in areas} - {None}
+    versions: dict[int, IndicatorVersion] = {}
+    for version in IndicatorVersion.objects.select_related("area").order_by("edition__adopted_on", "pk"):
+        # The procedure's edition wins; otherwise the latest edition the indicator appears in.
+        if version.indicator_id not in versions or versions[version.indicator_id].edition_id != procedure.edition_id:
+            versions[version.indicator_id] = version
+
+    def indicator_text(indicator_id: int, code: str) -> str:
+        version = versions.get(indicator_id)
+        if version is None:
+            return code
+        return f"{code} – {version.title} ({version.area.title})"
+
+    def indicator_is_own(indicator_id: int) -> bool:
+        version = versions.get(indicator_id)
+        return version is not None and _top_area_id(version.area) in own
+
+    indicators = [
+        LinkOption(pk, indicator_text(pk, code), indicator_is_own(pk))
+        for pk, code in Indicator.objects.order_by("code").values_list("pk", "code")
+    ]
+    sub_goal_rows = (
+        SubGoal.objects.filter(area__edition_id=procedure.edition_id)
+        .select_related("area")
+        .order_by("area__position", "position", "code")
+    )
+    sub_goals = [
+        LinkOption(goal.pk, f"{goal.code} – {goal.text} ({goal.area.title})", _top_area_id(goal.area) in own)
+        for goal in sub_goal_rows
+    ]
+    measure_rows = Measure.objects.select_related("authority").prefetch_related("sub_goals__area", "indicators")
+    measures = []
+    for measure in measure_rows.order_by("title", "pk"):
+        is_own = any(_top_area_id(goal.area) in own for goal in measure.sub_goals.all()) or any(
+            indicator_is_own(indicator.pk) for indicator in measure.indicators.all()
+        )
+        measures.append(LinkOption(measure.pk, f"{measure.title} – {measure.authority}", is_own))
+    categories = {
+        f"{category.dimension.code}={category.code}": category.name
+        for category in BreakdownCategory.objects.select_related("dimension")
+    }
+    targets = []
+    target_rows = Target.objects.filter(edition_id=procedure.edition_id).select_related("indicator", "geography")
+    for target in target_rows.order_by("indicator__code", "kind", "breakdown_key", "geography__position", "pk"):
+        version = versions.get(target.indicator_id)
+        decimals, unit = (version.decimals, version.unit) if version else (1, "")
+        if target.kind == Target.Kind.GAP:
+            group = str(Target.Kind.GAP.label)
+        elif target.breakdown_key:
+            group = ", ".join(categories.get(part, part) for part in target.breakdown_key.split("|"))
+        else:
+            group = str(_("Total"))
+        value = with_unit(format_number(target.target_value, decimals), unit)
+        label = f"{indicator_text(target.indicator_id, target.indicator.code)}: {group}, {target.geography.name}"
+        label = f"{label}: {value} ({target.target_year})"
+        targets.append(LinkOption(target.pk, label, indicator_is_own(target.indicator_id)))
+    return LinkOptions(
+        measures=_own_first(measures),
+        sub_goals=_own_first(sub_goals),
+        indicators=_own_first(indicators),
+        targets=_own_first(targets),
+    )
+
+
+# --- What residents find and follow -----------------------------------------------------------------------
+
+
+def get_open_procedure() -> Procedure | None:
+    """The procedure that takes online contributions now (the newest, should several be open), or None."""
+    return Procedure.objects.filter(is_open_for_contributions=True).order_by("-created_at", "slug").first()
+
+
+@dataclass(frozen=True)
+class PhaseStep:
+    """A phase of a procedure as the public sees it: past, current or upcoming on a given day."""
+
+    title: str
+    description: str
+    starts_on: datetime.date
+    ends_on: datetime.date
+    status: str  # "past", "current" or "upcoming"
+
+    @property
+    def is_current(self) -> bool:
+        return self.status == "current"
+
+
+def list_phase_steps(procedure: Procedure, *, today: datetime.date | None = None) -> list[PhaseStep]:
+    """The procedure's phases in order, each marked past, current or upcoming on `today`."""
+    today = today or timezone.localdate()
+    steps = []
+    for phase in procedure.phases.all():
+        if phase.ends_on < today:
+            status = "past"
+        elif phase.starts_on <= today:
+            status = "current"
+        else:
+            status = "upcoming"
+        steps.append(PhaseStep(phase.title, phase.description, phase.starts_on, phase.ends_on, status))
+    return steps
+
+
+@dataclass(frozen=True)
+class BrowseFilters:
+    """The public contribution browser's filters; an empty value means 'any'."""
+
+    query: str = ""
+    procedure: Procedure | None = None
+    district: Geography | None = None
+    area: AreaOfAction | None = None
+    kind: str = ""
+    language: str = ""
+    state: str = ""
+    disposition: str = ""
+
+
+def _effective(condition: dict) -> Q:
+    """A condition on the review that decides for a contribution: its own, or its bundle's when bundled."""
+    own = Q(bundle__isnull=True, **{f"review__{key}": value for key, value in condition.items()})
+    bundled = Q(bundle__isnull=False, **{f"bundle__review__{key}": value for key, value in condition.items()})
+    return own | bundled
+
+
+def list_public_contributions(filters: BrowseFilters = BrowseFilters()) -> QuerySet[Contribution]:
+    """Published contributions for the public browser, newest first, filtered; never anything unmoderated.
+
+    Searching uses PostgreSQL's German full-text search there and a substring match on SQLite.
+    """
+    rows = public_contributions(filters.procedure)
+    if filters.district is not None:
+        rows = rows.filter(district=filters.district)
+    if filters.kind:
+        rows = rows.filter(kind=filters.kind)
+    if filters.language:
+        rows = rows.filter(language=filters.language)
+    if filters.state:
+        rows = rows.filter(_effective({"state": filters.state}))
+    if filters.disposition:
+        rows = rows.filter(
+            _effective({"state": workflow.State.PUBLISHED, "published_evaluation__disposition": filters.disposition})
+        )
+    if filters.area is not None:
+        tagged = Contribution.areas.through.objects.filter(
+            Q(areaofaction=filters.area) | Q(areaofaction__parent=filters.area)
+        ).values("contribution_id")
+        rows = rows.filter(pk__in=tagged)
+    if filters.query:
+        rows = rows.filter(pk__in=_matching_contributions(filters.query).values("pk"))
+    return with_evaluations(rows).order_by("-pk")
+
+
+def list_browse_areas() -> QuerySet[AreaOfAction]:
+    """Fields of action (top-level areas) of the editions that procedures inform, for the browser's filter."""
+    editions = Procedure.objects.values("edition_id")
+    return (
+        AreaOfAction.objects.filter(edition_id__in=editions, parent__isnull=True)
+        .select_related("edition")
+        .order_by("edition__adopted_on", "position", "code")
+    )
+
+
+def public_item_url(review: Review) -> str:
+    """The public page of a reviewed item: its bundle's or its contribution's."""
+    return review.bundle.get_absolute_url() if review.bundle_id else review.contribution.get_absolute_url()
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One entry of an Atom feed: what happened, when, and where to read it."""
+
+    key: str
+    title: str
+    description: str
+    link: str
+    happened_at: datetime.datetime
+
+
+FEED_LENGTH = 50
+
+
+def _evaluation_entries(evaluations: QuerySet[Evaluation]) -> list[FeedEntry]:
+    from django.utils.translation import gettext as _
+
+    rows = evaluations.filter(published_at__isnull=False).select_related(
+        "review__contribution__procedure", "review__bundle__procedure"
+    )
+    # Only items the public sees: a bundle, or a published contribution outside a bundle.
+    rows = rows.filter(
+        Q(review__bundle__isnull=False)
+        | Q(review__contribution__moderation_state=Contribution.Moderation.PUBLISHED)
+    ).order_by("-published_at", "-pk")[:FEED_LENGTH]
+    entries = []
+    for evaluation in rows:
+        review = evaluation.review
+        title = (
+            _("Evaluation published: %(item)s") if evaluation.revision == 1 else _("Evaluation corrected: %(item)s")
+        ) % {"item": str(review.item)[:120]}
+        entries.append(
+            FeedEntry(
+                key=f"evaluation-{evaluation.pk}",
+                title=title,
+                description=f"{evaluation.get_disposition_display()}: {evaluation.justification}",
+                link=public_item_url(review),
+                happened_at=evaluation.published_at,
+            )
+        )
+    return entries
+
+
+def list_procedure_feed(procedure: Procedure) -> list[FeedEntry]:
+    """Newly published contributions and published evaluations of a procedure, newest first."""
+    from django.utils.translation import gettext as _
+
+    entries = _evaluation_entries(Evaluation.objects.filter(review__procedure=procedure))
+    contributions = (
+        public_contributions(procedure)
+        .select_related("procedure")
+        .order_by("-moderated_at", "-pk")[:FEED_LENGTH]
+    )
+    for contribution in contributions:
+        entries.append(
+            FeedEntry(
+                key=f"contribution-{contribution.pk}",
+                title=_("New contribution: %(item)s") % {"item": str(contribution)[:120]},
+                description=contribution.text,
+                link=contribution.get_absolute_url(),
+                happened_at=contribution.moderated_at or contribution.created_at,
+            )
+        )
+    return sorted(entries, key=lambda entry: entry.happened_at, reverse=True)[:FEED_LENGTH]
+
+
+def list_indicator_feed(indicator: Indicator) -> list[FeedEntry]:
+    """Published evaluations that link an indicator, newest first."""
+    return _evaluation_entries(Evaluation.objects.filter(indicators=indicator))
+
+
+def list_receipt_feed(receipt: Receipt) -> list[FeedEntry]:
+    """The private feed of one's own contribution: its steps, never a draft, an opinion or staff names."""
+    from django.utils.formats import date_format
+    from django.utils.translation import gettext as _
+
+    contribution, review = receipt.contribution, receipt.review
+    link = contribution.get_receipt_url()
+    entries = [
+        FeedEntry(
+            key=f"received-{contribution.pk}",
+            title=_("Your contribution was received"),
+            description=_("It will be published after a short check."),
+            link=link,
+            happened_at=contribution.created_at,
+        )
+    ]
+    if contribution.moderation_state == Contribution.Moderation.PUBLISHED and contribution.moderated_at:
+        entries.append(
+            FeedEntry(
+                key=f"published-{contribution.pk}",
+                title=_("Your contribution was published"),
+                description=_("It will be handed to the competent authority."),
+                link=link,
+                happened_at=contribution.moderated_at,
+            )
+        )
+    elif contribution.moderation_state == Contribution.Moderation.HIDDEN and contribution.moderated_at:
+        entries.append(
+            FeedEntry(
+                key=f"hidden-{contribution.pk}",
+                title=_("Your contribution was not published"),
+                description=contribution.moderation_reason,
+                link=link,
+                happened_at=contribution.moderated_at,
+            )
+        )
+    if contribution.is_public:
+        for assignment in review.assignments.select_related("lead_authority").order_by("assigned_at", "pk"):
+            entries.append(
+                FeedEntry(
+                    key=f"assignment-{assignment.pk}",
+                    title=_("Handed to %(authority)s for review") % {"authority": assignment.lead_authority},
+                    description=_("The answer is due by %(date)s.")
+                    % {"date": date_format(receipt.answer_due_on, "DATE_FORMAT")},
+                    link=link,
+                    happened_at=assignment.assigned_at,
+                )
+            )
+        for evaluation in receipt.evaluations:
+            entries.append(
+                FeedEntry(
+                    key=f"evaluation-{evaluation.pk}",
+                    title=_("The evaluation is published")
+                    if evaluation.revision == 1
+                    else _("The evaluation was corrected"),
+                    description=f"{evaluation.get_disposition_display()}: {evaluation.justification}",
+                    link=link,
+                    happened_at=evaluation.published_at,
+                )
+            )
+    return sorted(entries, key=lambda entry: entry.happened_at, reverse=True)

@@ -6,14 +6,14 @@ is published. Work pages need a staff login and show only what permissions.py al
 
 from __future__ import annotations
 
-import csv
 import tempfile
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,7 +24,8 @@ from django.views.decorators.http import require_POST
 
 from teilhabe.core.cache import cache_public_page
 from teilhabe.core.ratelimit import limit_public_form
-from teilhabe.monitoring.models import AreaOfAction
+from teilhabe.core.tabular import csv_lines
+from teilhabe.monitoring.models import AreaOfAction, Indicator
 
 from . import documentation, forms, permissions, queries, services, workflow
 from .models import REVIEW_STATE_LABELS, Bundle, Contribution, DocumentationBuild, Event, Review
@@ -35,6 +36,14 @@ QUEUE_PAGE_SIZE = 50
 
 def _page(request: HttpRequest, rows, size: int = PAGE_SIZE):
     return Paginator(rows, size).get_page(request.GET.get("page"))
+
+
+def _public_page(request: HttpRequest, rows, size: int = PAGE_SIZE):
+    """A cached page's page: past the end is a 404, not the last page again under another URL (and cache key)."""
+    try:
+        return Paginator(rows, size).page(request.GET.get("page") or 1)
+    except InvalidPage:
+        raise Http404("No such page.") from None
 
 
 def _form_errors(form, error: ValidationError) -> None:
@@ -77,17 +86,17 @@ def procedure_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "procedure": procedure,
             "figures": queries.get_figures(procedure),
-            "phases": procedure.phases.all(),
+            "phases": queries.list_phase_steps(procedure),
             "events": queries.list_events(procedure),
         },
     )
 
 
-@cache_public_page
+@cache_public_page(params=("page",))
 def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     procedure = queries.get_procedure(slug)
     event = queries.get_event(procedure, pk)
-    page = _page(request, queries.list_event_contributions(event))
+    page = _public_page(request, queries.list_event_contributions(event))
     return render(
         request,
         "participation/event_detail.html",
@@ -121,7 +130,13 @@ def event_register(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         except ValidationError as error:
             _form_errors(form, error)
         else:
-            messages.success(request, _("Thank you. We have noted your registration."))
+            messages.success(
+                request,
+                _(
+                    "Thank you. We have sent you an e-mail with a link: please confirm your address with it. "
+                    "Until you do, we send you nothing else."
+                ),
+            )
             return redirect(event)
     return render(
         request,
@@ -150,14 +165,14 @@ def contribution_detail(request: HttpRequest, slug: str, pk: int) -> HttpRespons
     )
 
 
-@cache_public_page
+@cache_public_page(params=("page",))
 def bundle_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     procedure = queries.get_procedure(slug)
     bundle = queries.get_public_bundle(procedure, pk)
     members = list(queries.list_bundle_members(bundle))
     review = bundle.review
     revisions = queries.list_published_revisions(review) if review.state == workflow.State.PUBLISHED else []
-    page = _page(request, members)
+    page = _public_page(request, members)
     return render(
         request,
         "participation/bundle_detail.html",
@@ -248,10 +263,10 @@ def documentation_overview(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@cache_public_page
+@cache_public_page(params=("page",))
 def documentation_events(request: HttpRequest, slug: str) -> HttpResponse:
     procedure = queries.get_procedure(slug)
-    page = _page(request, queries.list_events(procedure), size=20)
+    page = _public_page(request, queries.list_events(procedure), size=20)
     return render(request, "participation/documentation_events.html", {"procedure": procedure, "page": page})
 
 
@@ -265,12 +280,12 @@ def documentation_contributions(request: HttpRequest, slug: str) -> HttpResponse
     )
 
 
-@cache_public_page
+@cache_public_page(params=("page",))
 def documentation_area(request: HttpRequest, slug: str, area: str) -> HttpResponse:
     """One area's published contributions with their evaluations; "ohne" lists those without an area."""
     procedure = queries.get_procedure(slug)
     area_object = None if area == "ohne" else get_object_or_404(AreaOfAction, edition=procedure.edition_id, code=area)
-    page = _page(request, queries.list_area_contributions(procedure, area_object))
+    page = _public_page(request, queries.list_area_contributions(procedure, area_object))
     return render(
         request,
         "participation/documentation_area.html",
@@ -288,19 +303,12 @@ def documentation_limits(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def documentation_download(request: HttpRequest, slug: str, format: str) -> HttpResponse:
     """All published contributions with their evaluations, streamed as CSV or written as XLSX."""
     procedure = queries.get_procedure(slug)
     filename = f"{procedure.slug}-beitraege.{format}"
     if format == "csv":
-        writer = csv.writer(_Echo())
-        rows = (writer.writerow(row) for row in _with_header(queries.iter_export_rows(procedure)))
-        response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(documentation.csv_lines(procedure), content_type="text/csv; charset=utf-8")
     elif format == "xlsx":
         spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
         documentation.write_xlsx(procedure, spool)
@@ -310,11 +318,6 @@ def documentation_download(request: HttpRequest, slug: str, format: str) -> Http
         raise Http404
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def _with_header(rows):
-    yield list(queries.EXPORT_COLUMNS)
-    yield from rows
 
 
 def documentation_pdf(request: HttpRequest, slug: str) -> HttpResponse:
@@ -351,6 +354,7 @@ def work_overview(request: HttpRequest) -> HttpResponse:
         "deadline_days": settings.TEILHABE_REVIEW_DEADLINE_DAYS,
         "state_labels": REVIEW_STATE_LABELS,
         "can_manage": permissions.can_manage_procedure(user),
+        "can_use_moderation": permissions.can_use_moderation_queue(user),
     }
     if permissions.can_manage_procedure(user):
         received = queries.visible_reviews(user).filter(state=workflow.State.RECEIVED)
@@ -432,86 +436,234 @@ def work_queue(request: HttpRequest) -> HttpResponse:
 
 
 def _queue_csv(rows) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield writer.writerow(["item", "kind", "procedure", "state", "lead_authority", "received_at", "title"])
+    def table():
         for review in rows.iterator(chunk_size=500):
-            item = review.item
-            yield writer.writerow(
-                [
-                    review.pk,
-                    "bundle" if review.is_bundle else "contribution",
-                    review.procedure.slug,
-                    review.state,
-                    str(review.assignment.lead_authority) if review.assignment_id else "",
-                    review.created_at.isoformat(),
-                    str(item)[:200],
-                ]
-            )
+            yield [
+                review.pk,
+                "bundle" if review.is_bundle else "contribution",
+                review.procedure.slug,
+                review.state,
+                str(review.assignment.lead_authority) if review.assignment_id else "",
+                review.created_at.isoformat(),
+                str(review.item)[:200],
+            ]
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    header = ["item", "kind", "procedure", "state", "lead_authority", "received_at", "title"]
+    response = StreamingHttpResponse(csv_lines(table(), header), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="vorgaenge.csv"'
     return response
 
 
-def _review_context(request: HttpRequest, review: Review) -> dict:
+@dataclass(frozen=True)
+class ActionControl:
+    """One thing the viewer may do with an item, as the review page shows it: plain values only.
+
+    `action` is the workflow action's value; `template` renders the control (a form with a visible button).
+    """
+
+    action: str
+    label: str
+    heading: str
+    url: str
+    style: str = "primary"
+    form: object | None = None
+    note: str = ""
+    template: str = "participation/includes/review_action.html"
+
+
+def _publish_form(data=None) -> forms.CommentForm:
+    return forms.CommentForm(data, label=_("Comment (optional)"), auto_id="publish-%s")
+
+
+def _return_form(data=None) -> forms.CommentForm:
+    return forms.CommentForm(data, required=True, label=_("What needs rework?"), auto_id="return-%s")
+
+
+def _action_url(review: Review, action: workflow.Action) -> str:
+    return reverse("participation:review_action", kwargs={"pk": review.pk, "action": action.value})
+
+
+def _action_controls(review: Review, allowed: list[workflow.Action], forms_by_name: dict) -> list[ActionControl]:
+    """A control for each action the workflow allows the viewer, in the workflow's order, and nothing else."""
+    from .models import ACTION_LABELS
+
+    def form(name, factory):
+        return forms_by_name[name] if name in forms_by_name else factory()
+
+    controls = []
+    for action in allowed:
+        label = str(ACTION_LABELS[action])
+        if action in (workflow.Action.ASSIGN, workflow.Action.REASSIGN):
+            is_reassignment = action == workflow.Action.REASSIGN
+            control = ActionControl(
+                action=action.value,
+                label=label,
+                heading=label,
+                url=_action_url(review, action),
+                style="secondary" if is_reassignment else "primary",
+                form=form("assign_form", lambda: forms.AssignForm(is_reassignment=is_reassignment)),
+            )
+        elif action == workflow.Action.START_REVIEW:
+            control = ActionControl(
+                action=action.value,
+                label=label,
+                heading=label,
+                url=_action_url(review, action),
+                note=_("The item is then yours to evaluate; the department sees that work has begun."),
+            )
+        elif action == workflow.Action.ADD_OPINION:
+            control = ActionControl(
+                action=action.value,
+                label=_("Add the opinion"),
+                heading=label,
+                url=_action_url(review, action),
+                style="secondary",
+                form=form("opinion_form", forms.OpinionForm),
+            )
+        elif action == workflow.Action.DRAFT:
+            draft = next((e for e in queries.list_evaluations(review) if not e.is_published), None)
+            control = ActionControl(
+                action=action.value,
+                label=_("Save the draft"),
+                heading=label,
+                url=_action_url(review, action),
+                form=form(
+                    "draft_form",
+                    lambda: forms.EvaluationForm(
+                        procedure=review.procedure, review=review, initial=forms.EvaluationForm.initial_for(draft)
+                    ),
+                ),
+                note=_("The department checks the draft before it is published."),
+            )
+        elif action == workflow.Action.PUBLISH:
+            control = ActionControl(
+                action=action.value,
+                label=label,
+                heading=_("Publish the evaluation"),
+                url=_action_url(review, action),
+                form=form("publish_form", _publish_form),
+            )
+        elif action == workflow.Action.RETURN_FOR_REWORK:
+            control = ActionControl(
+                action=action.value,
+                label=label,
+                heading=label,
+                url=_action_url(review, action),
+                style="secondary",
+                form=form("return_form", _return_form),
+            )
+        elif action == workflow.Action.PUBLISH_REVISION:
+            control = ActionControl(
+                action=action.value,
+                label=_("Publish the correction"),
+                heading=label,
+                url=_action_url(review, action),
+                form=form(
+                    "revision_form",
+                    lambda: forms.EvaluationForm(
+                        procedure=review.procedure,
+                        review=review,
+                        with_reason=True,
+                        initial=forms.EvaluationForm.initial_for(review.published_evaluation),
+                    ),
+                ),
+                note=_("The published text stays visible as an earlier version."),
+            )
+        elif action == workflow.Action.BUNDLE:
+            control = ActionControl(
+                action=action.value,
+                label=_("Create a bundle with the chosen contributions"),
+                heading=label,
+                url=reverse("participation:bundle_create", kwargs={"pk": review.pk}),
+                template="participation/includes/review_action_bundle.html",
+            )
+        elif action == workflow.Action.UNBUNDLE:
+            bundle_review = review.contribution.bundle.review
+            control = ActionControl(
+                action=action.value,
+                label=_("Take out of the bundle"),
+                heading=label,
+                url=reverse(
+                    "participation:bundle_remove", kwargs={"pk": bundle_review.pk, "contribution_pk": review.contribution_id}
+                ),
+                style="secondary",
+                form=form(
+                    "unbundle_form",
+                    lambda: forms.CommentForm(
+                        required=True, label=_("Reason for taking it out of the bundle"), auto_id="unbundle-%s"
+                    ),
+                ),
+            )
+        else:  # a new workflow action without a control fails the review page test, not silently here
+            continue
+        controls.append(control)
+    return controls
+
+
+def _review_context(request: HttpRequest, review: Review, bound_forms: dict | None = None) -> dict:
+    """Everything the review page shows; `bound_forms` carries a submitted form back with its errors."""
     user = request.user
-    kinds = permissions.actor_kinds(user, review)
-    allowed = workflow.allowed_actions(review.state, kinds)
+    allowed = permissions.allowed_actions(user, review)
     evaluations = queries.list_evaluations(review)
-    draft = next((e for e in evaluations if not e.is_published), None)
     procedure = review.procedure
     context = {
         "review": review,
         "item": review.item,
         "procedure": procedure,
-        "allowed": allowed,
-        "actions": workflow.Action,
-        "state_labels": REVIEW_STATE_LABELS,
-        "log": queries.get_review_log(review),
+        "controls": _action_controls(review, allowed, bound_forms or {}),
+        "log": queries.list_review_log_entries(review),
         "assignments": queries.list_assignments(review),
         "opinions": queries.list_opinions(user, review),
         "evaluations": evaluations,
-        "draft": draft,
-        "can_bundle": permissions.can_bundle(user),
         "can_view_contact": False,
     }
     if review.is_bundle:
-        context["members"] = list(queries.list_bundle_members(review.bundle, public=False))
-        context["origin"] = queries.get_bundle_origin(context["members"])
+        members = list(queries.list_bundle_members(review.bundle, public=False))
+        context["members"] = members
+        context["origin"] = queries.get_bundle_origin(members)
+        # Each member is its own (bundled) item: it can be taken out when the workflow allows that for it.
+        context["removable_members"] = {
+            member.pk
+            for member in members
+            if workflow.Action.UNBUNDLE
+            in workflow.allowed_actions(workflow.State.BUNDLED, permissions.actor_kinds(user, member.review))
+        }
     else:
         contribution = review.contribution
         context["can_view_contact"] = permissions.can_view_contact(user, contribution)
         context["can_moderate"] = permissions.can_moderate(user, contribution)
+        context["can_view_original"] = permissions.can_view_original_text(user, contribution)
+        can_bundle_here = workflow.Action.BUNDLE in allowed
         # Unmoderated contributions of other items are internal (permissions.can_view_internal_contribution):
         # only the department, who bundles, is offered them.
         context["similar"] = queries.list_similar_contributions(
             contribution, published_only=not permissions.can_bundle(user)
         )
-        if context["can_bundle"]:
+        context["similar_bundles"] = queries.list_similar_bundles(
+            contribution, published_only=not permissions.can_bundle(user)
+        )
+        if can_bundle_here:
+            context["bundle_form"] = bound_forms.get("bundle_form") if bound_forms else None
             context["bundles"] = queries.list_open_bundles(procedure)
-            context["can_join_bundle"] = review.state in workflow.states_allowing(workflow.Action.BUNDLE)
-    reassign = review.state != workflow.State.RECEIVED
-    if workflow.Action.ASSIGN in allowed or workflow.Action.REASSIGN in allowed:
-        context["assign_form"] = forms.AssignForm(is_reassignment=reassign)
-    if workflow.Action.DRAFT in allowed:
-        context["draft_form"] = forms.EvaluationForm(
-            procedure=procedure, initial=forms.EvaluationForm.initial_for(draft)
-        )
-    if workflow.Action.PUBLISH_REVISION in allowed:
-        context["revision_form"] = forms.EvaluationForm(
-            procedure=procedure, with_reason=True, initial=forms.EvaluationForm.initial_for(review.published_evaluation)
-        )
-    if workflow.Action.ADD_OPINION in allowed:
-        context["opinion_form"] = forms.OpinionForm()
     try:
         from teilhabe.accounts.audit import list_history
     except ImportError:  # the audit trail is optional for this page
         list_history = None
     if list_history is not None and review.item.history.exists():
-        context["history"] = list_history(review.item, limit=20)
+        history = list_history(review.item, limit=20)
+        if not review.is_bundle and not context["can_view_original"]:
+            history = _without_original_text(history)
+        context["history"] = history
     return context
+
+
+def _without_original_text(history: list) -> list:
+    """The item's history without the text changes of an anonymisation, whose old side is the original text."""
+    hidden = {
+        str(Contribution._meta.get_field(name).verbose_name)
+        for name in ("title", "text", "original_title", "original_text")
+    }
+    return [replace(entry, changes=[c for c in entry.changes if c.field not in hidden]) for entry in history]
 
 
 @_work_area
@@ -520,10 +672,16 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "participation/review_detail.html", _review_context(request, review))
 
 
-def _evaluation_arguments(data: dict) -> dict:
-    return {
-        key: data[key] for key in ("disposition", "justification", "measures", "sub_goals", "indicators", "targets")
-    }
+def _evaluation_search(request: HttpRequest, review: Review, action: workflow.Action) -> HttpResponse:
+    """A picker's search button (no JavaScript): the same page, the form as entered, its lists narrowed."""
+    if not permissions.can_act(request.user, review, action):
+        raise PermissionDenied
+    with_reason = action == workflow.Action.PUBLISH_REVISION
+    form = forms.EvaluationForm.for_search(
+        request.POST, procedure=review.procedure, review=review, with_reason=with_reason
+    )
+    name = "revision_form" if with_reason else "draft_form"
+    return render(request, "participation/review_detail.html", _review_context(request, review, {name: form}))
 
 
 @_work_area
@@ -536,6 +694,9 @@ def review_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except ValueError as error:
         raise Http404 from error
     user, post = request.user, request.POST
+    is_evaluation = action in (workflow.Action.DRAFT, workflow.Action.PUBLISH_REVISION)
+    if is_evaluation and forms.EvaluationForm.SEARCH_BUTTON in post:
+        return _evaluation_search(request, review, action)
     form_name, form = None, None
     try:
         if action in (workflow.Action.ASSIGN, workflow.Action.REASSIGN):
@@ -557,26 +718,26 @@ def review_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             if form.is_valid():
                 services.add_opinion(actor=user, review=review, text=form.cleaned_data["text"])
         elif action == workflow.Action.DRAFT:
-            form_name, form = "draft_form", forms.EvaluationForm(post, procedure=review.procedure)
+            form_name, form = "draft_form", forms.EvaluationForm(post, procedure=review.procedure, review=review)
             if form.is_valid():
-                services.draft_evaluation(actor=user, review=review, **_evaluation_arguments(form.cleaned_data))
+                services.draft_evaluation(actor=user, review=review, **form.service_arguments())
         elif action == workflow.Action.RETURN_FOR_REWORK:
-            form_name, form = "return_form", forms.CommentForm(post, required=True)
+            form_name, form = "return_form", _return_form(post)
             if form.is_valid():
                 services.return_for_rework(actor=user, review=review, comment=form.cleaned_data["comment"])
         elif action == workflow.Action.PUBLISH:
-            form_name, form = "publish_form", forms.CommentForm(post)
+            form_name, form = "publish_form", _publish_form(post)
             if form.is_valid():
                 services.publish_evaluation(actor=user, review=review, comment=form.cleaned_data["comment"])
         elif action == workflow.Action.PUBLISH_REVISION:
             form_name = "revision_form"
-            form = forms.EvaluationForm(post, procedure=review.procedure, with_reason=True)
+            form = forms.EvaluationForm(post, procedure=review.procedure, review=review, with_reason=True)
             if form.is_valid():
                 services.publish_revision(
                     actor=user,
                     review=review,
                     reason=form.cleaned_data["reason"],
-                    **_evaluation_arguments(form.cleaned_data),
+                    **form.service_arguments(),
                 )
         else:
             raise Http404
@@ -589,8 +750,7 @@ def review_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             return redirect(review)
         _form_errors(form, error)
     if form is not None and not form.is_valid():
-        context = _review_context(request, queries.get_review_for(user, pk))
-        context[form_name] = form
+        context = _review_context(request, queries.get_review_for(user, pk), {form_name: form})
         return render(request, "participation/review_detail.html", context, status=400)
     messages.success(request, _("Done: %(action)s.") % {"action": _action_label(action)})
     return redirect(review)
@@ -607,8 +767,42 @@ def _action_label(action: workflow.Action) -> str:
 
 @_work_area
 def moderation_list(request: HttpRequest) -> HttpResponse:
+    """The contributions waiting for this user's moderation: online ones for every moderator."""
+    if not permissions.can_use_moderation_queue(request.user):
+        raise PermissionDenied
     page = _page(request, queries.list_pending_moderation(request.user))
     return render(request, "participation/moderation_list.html", {"page": page, "form": forms.ModerationForm()})
+
+
+@_work_area
+def contribution_anonymise(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a contribution to remove personal details; the original is kept for moderation."""
+    contribution = get_object_or_404(Contribution.objects.select_related("event", "procedure"), pk=pk)
+    if not permissions.can_edit_for_anonymisation(request.user, contribution):
+        raise PermissionDenied
+    initial = {"title": contribution.title, "text": contribution.text}
+    form = forms.AnonymisationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_contribution_for_anonymisation(
+                actor=request.user,
+                contribution=contribution,
+                title=form.cleaned_data["title"],
+                text=form.cleaned_data["text"],
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(
+                request, _("Contribution %(number)d edited; the original is kept.") % {"number": contribution.pk}
+            )
+            return redirect("participation:moderation_list")
+    return render(
+        request,
+        "participation/contribution_anonymise.html",
+        {"contribution": contribution, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @_work_area
@@ -870,3 +1064,142 @@ def contribution_record(request: HttpRequest, slug: str) -> HttpResponse:
     if not permissions.can_manage_procedure(request.user):
         raise PermissionDenied
     return _record(request, queries.get_procedure(slug), None)
+
+
+# --- Residents: browse contributions, follow by e-mail, confirm or remove an address -------------------------
+
+BROWSE_PAGE_SIZE = 20
+
+
+def contribution_browse(request: HttpRequest) -> HttpResponse:
+    """Every published contribution, filtered and searched by a GET form that needs no JavaScript.
+
+    Not page-cached: its query strings are unbounded, and every filter combination is a cheap indexed read.
+    """
+    form = forms.ContributionBrowseForm(
+        request.GET or None, areas=queries.list_browse_areas(), procedures=queries.list_procedures()
+    )
+    filters = queries.BrowseFilters()
+    if form.is_bound:
+        form.is_valid()
+        data = {name: value for name, value in form.cleaned_data.items() if name not in form.errors}
+        filters = queries.BrowseFilters(
+            query=data.get("q", ""),
+            procedure=data.get("procedure"),
+            district=data.get("district"),
+            area=data.get("area"),
+            kind=data.get("kind", ""),
+            language=data.get("language", ""),
+            state=data.get("state", ""),
+            disposition=data.get("disposition", ""),
+        )
+    page = Paginator(queries.list_public_contributions(filters), BROWSE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "participation/contribution_browse.html",
+        {"form": form, "page": page, "contributions": queries.prepare_page(page), "procedure": filters.procedure},
+        status=400 if form.errors else 200,
+    )
+
+
+def _follow(request: HttpRequest, *, target_label: str, back_url: str, feed_url: str, **target) -> HttpResponse:
+    form = forms.FollowForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.subscribe(
+                email=form.cleaned_data["email"],
+                language=get_language(),
+                has_consented=form.cleaned_data["consent"],
+                **target,
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            # The same answer whether or not the address already follows: the form reveals nobody's subscriptions.
+            return render(
+                request,
+                "participation/follow_requested.html",
+                {"target_label": target_label, "back_url": back_url},
+            )
+    response = render(
+        request,
+        "participation/follow_form.html",
+        {"form": form, "target_label": target_label, "back_url": back_url, "feed_url": feed_url},
+        status=400 if form.errors else 200,
+    )
+    return response
+
+
+@limit_public_form("participation-follow")
+def follow_procedure(request: HttpRequest, slug: str) -> HttpResponse:
+    procedure = queries.get_procedure(slug)
+    return _follow(
+        request,
+        target_label=procedure.title,
+        back_url=procedure.get_absolute_url(),
+        feed_url=reverse("participation:procedure_feed", kwargs={"slug": procedure.slug}),
+        procedure=procedure,
+    )
+
+
+@limit_public_form("participation-follow")
+def follow_indicator(request: HttpRequest, code: str) -> HttpResponse:
+    status = queries.get_indicator_statuses([get_object_or_404(Indicator, code=code)])[0]
+    return _follow(
+        request,
+        target_label=f"{status.indicator.code} {status.title}".strip(),
+        back_url=status.indicator.get_absolute_url(),
+        feed_url=reverse("participation:indicator_feed", kwargs={"code": status.indicator.code}),
+        indicator=status.indicator,
+    )
+
+
+@never_cache
+@limit_public_form("participation-follow")
+def follow_contribution(request: HttpRequest, token: str) -> HttpResponse:
+    receipt = queries.get_receipt(token)
+    response = _follow(
+        request,
+        target_label=_("your contribution"),
+        back_url=receipt.contribution.get_receipt_url(),
+        feed_url=reverse("participation:contribution_receipt_feed", kwargs={"token": token}),
+        contribution=receipt.contribution,
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _address_page(request: HttpRequest, token: str, *, purpose: str) -> HttpResponse:
+    """GET shows what the link is about and a button; only the POST of that button changes anything.
+
+    Mail scanners open links by GET: they must not confirm or delete an address by doing so.
+    """
+    template = f"participation/address_{purpose}.html"
+    try:
+        description = services.describe_address_link(token, purpose=purpose)
+    except services.LinkError as error:
+        return render(request, template, {"error": " ".join(error.messages)}, status=404)
+    if request.method == "POST":
+        try:
+            if purpose == "confirm":
+                services.confirm_address(token=token)
+            else:
+                services.remove_address(token=token)
+        except services.LinkError as error:
+            return render(request, template, {"error": " ".join(error.messages)}, status=404)
+        return render(request, template, {"done": True, "description": description})
+    return render(request, template, {"description": description})
+
+
+@never_cache
+def address_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    response = _address_page(request, token, purpose="confirm")
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@never_cache
+def address_remove(request: HttpRequest, token: str) -> HttpResponse:
+    response = _address_page(request, token, purpose="remove")
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

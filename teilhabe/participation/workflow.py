@@ -88,6 +88,18 @@ TRANSITIONS: tuple[Transition, ...] = tuple(
 
 _BY_KEY: dict[tuple[State, Action], Transition] = {(t.source, t.action): t for t in TRANSITIONS}
 
+# A bundle is never itself put into (or taken out of) a bundle; those actions apply to single contributions.
+_NOT_FOR_BUNDLES = frozenset({Action.BUNDLE, Action.UNBUNDLE})
+
+# Whose move it is in each state (the work queue's "waiting for me"); a co-authority is asked for an opinion
+# while the item is open, which is not a move of the item.
+WAITING_FOR: dict[State, ActorKind] = {
+    State.RECEIVED: ActorKind.DEPARTMENT,
+    State.ASSIGNED: ActorKind.LEAD_AUTHORITY,
+    State.IN_REVIEW: ActorKind.LEAD_AUTHORITY,
+    State.DRAFTED: ActorKind.DEPARTMENT,
+}
+
 
 class TransitionError(Exception):
     """An action that the workflow does not allow; the message says why in plain words."""
@@ -112,11 +124,27 @@ def states_allowing(action: Action | str) -> frozenset[State]:
     return frozenset(t.source for t in TRANSITIONS if t.action == Action(action))
 
 
-def allowed_actions(state: State | str, actor_kinds: Iterable[ActorKind | str]) -> list[Action]:
-    """The actions these actors may take in this state, in the order of the Action enum."""
+def allowed_actions(
+    state: State | str, actor_kinds: Iterable[ActorKind | str], *, is_bundle: bool = False
+) -> list[Action]:
+    """The actions these actors may take in this state, in the order of the Action enum.
+
+    The one source of what a person may do with an item: the review page shows a control for exactly these.
+    """
     kinds = {ActorKind(kind) for kind in actor_kinds}
     state = State(state)
-    return [action for action in Action if (t := _BY_KEY.get((state, action))) is not None and t.actors & kinds]
+    return [
+        action
+        for action in Action
+        if (t := _BY_KEY.get((state, action))) is not None
+        and t.actors & kinds
+        and not (is_bundle and action in _NOT_FOR_BUNDLES)
+    ]
+
+
+def states_waiting_for(actor_kind: ActorKind | str) -> frozenset[State]:
+    """The states in which the next move is this part's."""
+    return frozenset(state for state, kind in WAITING_FOR.items() if kind == ActorKind(actor_kind))
 
 
 def check_transition(
