@@ -1,9 +1,10 @@
 """Idempotency-Key for write requests: a retry with the same key gets the first response and writes nothing.
 
-The first response is stored for a day under the user and the key, in the shared cache, inside the
-same transaction as the write when the cache is the database cache: a crash before the commit leaves
-neither the data nor the stored response, so the retry simply runs; a crash after it replays. With a
-Redis cache the record is written just after the write (a crash in between could let one retry run
+The first response is stored for a day under the user and the key, in the counter store
+(teilhabe.core.counters, never evicted by the page cache's culling), inside the same transaction as the
+write when that store is the database table: a crash before the commit leaves neither the data nor the
+stored response, so the retry simply runs; a crash after it replays. With a Redis store the record is
+written just after the write (a crash in between could let one retry run
 again; the import itself is an upsert, so it then reports the rows as unchanged).
 """
 
@@ -13,12 +14,13 @@ import hashlib
 import re
 from collections.abc import Callable
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
+
+from teilhabe.core.counters import counters
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -70,6 +72,7 @@ def run_once(request: Request, request_fingerprint: str, action: Callable[[], Re
             {"detail": _("The Idempotency-Key header must be 1 to 255 visible ASCII characters.")},
             status=status.HTTP_400_BAD_REQUEST,
         )
+    cache = counters()
     cache_key = _cache_key(request, key)
     stored = cache.get(cache_key)
     if stored is not None:
@@ -92,6 +95,6 @@ def run_once(request: Request, request_fingerprint: str, action: Callable[[], Re
                 timeout=KEEP_SECONDS,
             )
     except Exception:
-        cache.delete(cache_key)  # nothing was written: a retry may run (a no-op for the database cache)
+        cache.delete(cache_key)  # nothing was written: a retry may run (a no-op for the database store)
         raise
     return response

@@ -48,3 +48,20 @@ class SiteProfile(models.Model):
     def current(cls) -> "SiteProfile":
         profile = cls.objects.order_by("pk").first()
         return profile if profile is not None else cls()
+
+
+class Counter(models.Model):
+    """One entry of the counter store (teilhabe.core.counters): a rate-limit count, an idempotency record or
+    the data version. Kept apart from the page cache, so that filling that cache can never evict it."""
+
+    key = models.CharField(max_length=255, primary_key=True)
+    # Integers live here, so that an increment is one atomic UPDATE; anything else is pickled into `value`.
+    number = models.BigIntegerField(null=True)
+    value = models.BinaryField(null=True)
+    expires_at = models.DateTimeField(null=True, db_index=True)  # null: never
+
+    class Meta:
+        db_table = "teilhabe_counter"
+
+    def __str__(self) -> str:
+        return self.key

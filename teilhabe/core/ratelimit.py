@@ -1,4 +1,8 @@
-"""The one rate-limit mechanism: django-ratelimit counters in the shared cache.
+"""The one rate-limit mechanism: django-ratelimit counters in the counter store.
+
+The counts live in the cache alias "counters" (settings.RATELIMIT_USE_CACHE; teilhabe.core.counters):
+Redis (SET NX + INCRBY) or a database table raised by one atomic UPDATE, never culled, so that neither
+parallel requests nor a flood of cached pages let more requests through than the rate allows.
 
 Views use `limit_public_form`; the API's throttle (teilhabe.api.throttling) calls the same
 `is_ratelimited`, so all counters live in one place and count across app servers.

@@ -283,6 +283,10 @@ def list_editions() -> list[Edition]:
     return list(Edition.objects.select_related("supersedes").order_by("-adopted_on", "-pk"))
 
 
+def is_edition_code(code: str) -> bool:
+    return 0 < len(code) <= 50 and Edition.objects.filter(code=code).exists()
+
+
 # --------------------------------------------------------------------------- area page
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.i18n import set_language
 
-from teilhabe.core.cache import cache_public_page
+from teilhabe.core.cache import any_value, cache_public_page
 from teilhabe.core.models import SiteProfile
 from teilhabe.core.ratelimit import limit_public_form
 from teilhabe.monitoring import queries as monitoring
@@ -30,7 +30,14 @@ def home(request: HttpRequest) -> HttpResponse:
     edition = monitoring.get_current_edition()
     overview = queries.get_concept_overview(edition) if edition else None
     return render(
-        request, "portal/home.html", {"edition": edition, "overview": overview, "districts": queries.list_districts()}
+        request,
+        "portal/home.html",
+        {
+            "edition": edition,
+            "overview": overview,
+            "districts": queries.list_districts(),
+            "open_procedure": participation_queries.get_open_procedure(),
+        },
     )
 
 
@@ -42,8 +49,13 @@ def edition_detail(request: HttpRequest, edition: str) -> HttpResponse:
     return render(request, "portal/edition_detail.html", {"edition": edition_object, "overview": overview})
 
 
+def _edition_code(value: str) -> str | None:
+    """An edition's code, as the comparison reads it; other values are dropped (the page shows its default)."""
+    return value if queries.is_edition_code(value) else None
+
+
 @require_GET
-@cache_public_page
+@cache_public_page(params={"from": _edition_code, "to": _edition_code})
 def edition_list(request: HttpRequest) -> HttpResponse:
     comparison = queries.get_edition_comparison(request.GET.get("from"), request.GET.get("to"))
     return render(request, "portal/edition_list.html", {"comparison": comparison})
@@ -53,11 +65,15 @@ def edition_list(request: HttpRequest) -> HttpResponse:
 @cache_public_page
 def area_detail(request: HttpRequest, edition: str, code: str) -> HttpResponse:
     page = queries.get_area_page(edition, code)
-    return render(request, "portal/area_detail.html", {"page": page, "area": page.area})
+    return render(
+        request,
+        "portal/area_detail.html",
+        {"page": page, "area": page.area, "open_procedure": participation_queries.get_open_procedure()},
+    )
 
 
 @require_GET
-@cache_public_page
+@cache_public_page(params={"edition": any_value})  # an edition without a version of the indicator is a 404
 def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     page = queries.get_indicator_page(code, request.GET.get("edition") or None)
     return render(
@@ -151,7 +167,9 @@ def privacy(request: HttpRequest) -> HttpResponse:
 @require_GET
 @cache_public_page
 def easy_language(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/easy_language.html")
+    return render(
+        request, "portal/easy_language.html", {"open_procedure": participation_queries.get_open_procedure()}
+    )
 
 
 @require_GET

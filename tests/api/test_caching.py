@@ -26,11 +26,12 @@ ROW_2022 = {"indicator": "B1", "period": "2022", "geography": "city", "value": 8
 
 
 def _data_queries(captured: CaptureQueriesContext) -> list[str]:
-    """The queries that are not the database cache's own (rate-limit counter, cache lookup)."""
+    """The queries that are not the database cache's or the counter store's own (rate-limit counter, data
+    version, cache lookup)."""
     return [
         query["sql"]
         for query in captured.captured_queries
-        if "teilhabe_cache" not in query["sql"] and "SAVEPOINT" not in query["sql"]
+        if not any(own in query["sql"] for own in ("teilhabe_cache", "teilhabe_counter", "SAVEPOINT"))
     ]
 
 
@@ -43,7 +44,10 @@ def _get(client, path, **headers):
 @pytest.fixture
 def memory_cache(settings):
     """A per-process cache, so that a cache hit needs no database at all (the database cache is a table)."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "api"}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "api"},
+        "counters": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "api-counters"},
+    }
     cache.clear()
     yield
     cache.clear()
