@@ -528,3 +528,81 @@ class QueueFilterForm(forms.Form):
         self.fields["kind"].choices = everything + list(Contribution.Kind.choices)
         self.fields["area"].queryset = AreaOfAction.objects.filter(parent__isnull=True).order_by("edition", "position")
         self.fields["authority"].queryset = _authorities()
+
+
+FOLLOW_CONSENT_LABEL = _(
+    "I agree that the city stores my e-mail address to send me these notices. I can stop them with the link in "
+    "every e-mail; the address is then deleted."
+)
+
+
+class FollowForm(forms.Form):
+    """Follow something by e-mail: the address, consent, and a honeypot."""
+
+    email = forms.EmailField(label=_("Your e-mail address"))
+    consent = forms.BooleanField(
+        label=FOLLOW_CONSENT_LABEL, error_messages={"required": _("We can only write to you with your consent.")}
+    )
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+        self.fields["email"].widget.attrs.update({"autocomplete": "email"})
+
+    def clean_website(self) -> str:
+        if self.cleaned_data["website"]:
+            raise ValidationError(_("This field must stay empty."))
+        return ""
+
+
+def _any(label) -> list[tuple[str, str]]:
+    return [("", label)]
+
+
+class ContributionBrowseForm(forms.Form):
+    """The public contribution browser's filters, sent by GET so that every result page has its own address."""
+
+    q = forms.CharField(label=_("Search words"), required=False, max_length=200)
+    procedure = forms.ModelChoiceField(
+        label=_("Procedure"),
+        required=False,
+        queryset=Procedure.objects.none(),
+        to_field_name="slug",
+        empty_label=_("All procedures"),
+    )
+    district = forms.ModelChoiceField(
+        label=_("District"),
+        required=False,
+        queryset=Geography.objects.none(),
+        to_field_name="code",
+        empty_label=_("All districts"),
+    )
+    area = forms.ModelChoiceField(
+        label=_("Field of action"),
+        required=False,
+        queryset=AreaOfAction.objects.none(),
+        empty_label=_("All fields of action"),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    language = forms.ChoiceField(label=_("Language"), required=False)
+    state = forms.ChoiceField(label=_("State of the review"), required=False)
+    disposition = forms.ChoiceField(label=_("Result of the evaluation"), required=False)
+
+    def __init__(self, *args, areas, procedures, **kwargs):
+        from .models import REVIEW_STATE_LABELS
+        from .workflow import State
+
+        super().__init__(*args, **kwargs)
+        self.fields["procedure"].queryset = procedures
+        self.fields["district"].queryset = _districts()
+        self.fields["area"].queryset = areas
+        self.fields["kind"].choices = _any(_("All kinds")) + list(Contribution.Kind.choices)
+        self.fields["language"].choices = _any(_("All languages")) + list(Language.choices)
+        self.fields["state"].choices = _any(_("Any state")) + [
+            (state.value, label) for state, label in REVIEW_STATE_LABELS.items() if state != State.BUNDLED
+        ]
+        self.fields["disposition"].choices = _any(_("Any result")) + list(Evaluation.Disposition.choices)
+
+    def clean_q(self) -> str:
+        return " ".join(self.cleaned_data["q"].split())

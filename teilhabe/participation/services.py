@@ -224,6 +224,7 @@ def register_participant(
     )
     registration.full_clean()
     registration.save()
+    _ask_for_confirmation(registration)
     return registration
 
 
@@ -233,7 +234,10 @@ def send_minutes(*, actor: User, event: Event) -> int:
         raise PermissionDenied
     if not event.minutes.strip():
         raise ValidationError({"minutes": _("The event has no minutes yet.")})
-    recipients = list(event.registrations.filter(wants_minutes=True).values_list("pk", flat=True))
+    # Double opt-in: only addresses their owners confirmed.
+    recipients = list(
+        event.registrations.filter(wants_minutes=True, email_confirmed_at__isnull=False).values_list("pk", flat=True)
+    )
     for registration_id in recipients:
         transaction.on_commit(lambda pk=registration_id: tasks.send_minutes_email.enqueue(registration_id=pk))
     return len(recipients)
@@ -306,7 +310,7 @@ def submit_online_contribution(
         raise ValidationError({"consent": _("Please confirm that we may use your e-mail address, or leave it out.")})
     _check_district(district)
     now = timezone.now()
-    return _create_contribution(
+    contribution = _create_contribution(
         procedure=procedure,
         areas=_check_areas(procedure, areas),
         kind=kind,
@@ -320,6 +324,9 @@ def submit_online_contribution(
         consent_wording_version=CONSENT_WORDING_VERSION if contact_email else "",
         moderation_state=Contribution.Moderation.PENDING,
     )
+    if contact_email:
+        _ask_for_confirmation(contribution)
+    return contribution
 
 
 @transaction.atomic
@@ -608,7 +615,10 @@ def _notify_contributors(review: Review) -> None:
         members = Contribution.objects.filter(bundle_id=review.bundle_id)
     else:
         members = Contribution.objects.filter(pk=review.contribution_id)
-    for pk in members.exclude(contact_email="").filter(contact_consent_at__isnull=False).values_list("pk", flat=True):
+    confirmed = members.exclude(contact_email="").filter(
+        contact_consent_at__isnull=False, contact_confirmed_at__isnull=False
+    )
+    for pk in confirmed.values_list("pk", flat=True):
         transaction.on_commit(lambda pk=pk: tasks.send_publication_notice.enqueue(contribution_id=pk))
 
 
@@ -631,6 +641,7 @@ def publish_evaluation(*, actor: User, review: Review, comment: str = "") -> Eva
     draft.published_by = actor
     draft.save(update_fields=["published_at", "published_by", "updated_at"])
     _notify_contributors(locked)
+    _notify_followers(locked, draft)
     return draft
 
 
@@ -668,6 +679,7 @@ def publish_revision(
     locked.published_evaluation = evaluation
     locked.save(update_fields=["published_evaluation", "updated_at"])
     review.published_evaluation = evaluation
+    _notify_followers(locked, evaluation)
     return evaluation
 
 
@@ -711,7 +723,7 @@ def _bundle_members(*, actor: User, bundle: Bundle, contributions: Iterable[Cont
     # Members joining an already evaluated bundle are told like the others were.
     if Review.objects.filter(bundle=bundle, state=workflow.State.PUBLISHED).exists():
         for contribution in locked:
-            if contribution.contact_email and contribution.contact_consent_at:
+            if contribution.contact_email and contribution.contact_consent_at and contribution.contact_confirmed_at:
                 transaction.on_commit(
                     lambda pk=contribution.pk: tasks.send_publication_notice.enqueue(contribution_id=pk)
                 )
@@ -823,25 +835,270 @@ def erase_contact_data(*, email: str) -> int:
     email = (email or "").strip()
     if not email:
         return 0
+    from .models import Subscription
+
     changed = Contribution.objects.filter(contact_email__iexact=email).update(
-        contact_email="", contact_consent_at=None, consent_wording_version="", updated_at=timezone.now()
+        contact_email="",
+        contact_consent_at=None,
+        contact_confirmed_at=None,
+        consent_wording_version="",
+        updated_at=timezone.now(),
     )
     Contribution.history.model.objects.filter(contact_email__iexact=email).update(
-        contact_email="", contact_consent_at=None, consent_wording_version=""
+        contact_email="", contact_consent_at=None, contact_confirmed_at=None, consent_wording_version=""
     )
     registrations, _counts = Registration.objects.filter(email__iexact=email).delete()
-    return changed + registrations
+    subscriptions, _counts = Subscription.objects.filter(email__iexact=email).delete()
+    return changed + registrations + subscriptions
 
 
 @transaction.atomic
 def anonymise_expired_contact_data(*, before: datetime.datetime) -> int:
     """Contact data kept longer than the retention period is removed (TEILHABE_CONTACT_RETENTION_DAYS)."""
     expired = Q(contact_consent_at__lt=before) & ~Q(contact_email="")
+    from .models import Subscription
+
     changed = Contribution.objects.filter(expired).update(
-        contact_email="", contact_consent_at=None, consent_wording_version=""
+        contact_email="", contact_consent_at=None, contact_confirmed_at=None, consent_wording_version=""
     )
     Contribution.history.model.objects.filter(expired).update(
-        contact_email="", contact_consent_at=None, consent_wording_version=""
+        contact_email="", contact_consent_at=None, contact_confirmed_at=None, consent_wording_version=""
     )
     deleted, _counts = Registration.objects.filter(consent_given_at__lt=before).delete()
-    return changed + deleted
+    subscriptions, _counts = Subscription.objects.filter(created_at__lt=before).delete()
+    return changed + deleted + subscriptions
+
+
+# --- Following by e-mail, with double opt-in --------------------------------------------------------------
+#
+# Every address a resident gives (a subscription, an event registration, a contribution's contact address) gets
+# one confirmation mail with a signed link and nothing else until that link is opened: the confirmation time is
+# the stored proof of consent. Every later mail carries a signed link that removes the address.
+
+CONFIRM_SALT = "teilhabe.participation.confirm-address"
+REMOVE_SALT = "teilhabe.participation.remove-address"
+# A confirmation link older than this is refused; the resident simply asks again.
+CONFIRMATION_MAX_AGE_DAYS = 7
+# Asking again for the same address and target within this time sends no second confirmation mail.
+RESEND_AFTER_HOURS = 24
+
+
+class AddressKind:
+    """Which kind of row an address belongs to (the first element of a signed link)."""
+
+    SUBSCRIPTION = "s"
+    REGISTRATION = "r"
+    CONTRIBUTION = "c"
+
+
+class LinkError(ValidationError):
+    """A confirmation or removal link that is forged, expired or no longer points at an address."""
+
+
+def _address_digest(kind: str, ident: str, email: str) -> str:
+    # Binds a link to the address it was sent to: after an erasure or change the old link is dead.
+    from django.utils.crypto import salted_hmac
+
+    return salted_hmac("teilhabe.participation.address", f"{kind}:{ident}:{email.strip().lower()}").hexdigest()[:20]
+
+
+def _address_row(kind: str, ident: str):
+    """The row an address belongs to and its address, or (None, "")."""
+    from .models import Subscription
+
+    if kind == AddressKind.SUBSCRIPTION:
+        row = Subscription.objects.filter(token=ident).first()
+        return row, (row.email if row else "")
+    if not str(ident).isdigit():
+        return None, ""
+    if kind == AddressKind.REGISTRATION:
+        row = Registration.objects.filter(pk=int(ident)).first()
+        return row, (row.email if row else "")
+    if kind == AddressKind.CONTRIBUTION:
+        row = Contribution.objects.filter(pk=int(ident)).first()
+        return row, (row.contact_email if row else "")
+    return None, ""
+
+
+def _identity(row) -> tuple[str, str, str]:
+    from .models import Subscription
+
+    if isinstance(row, Subscription):
+        return AddressKind.SUBSCRIPTION, row.token, row.email
+    if isinstance(row, Registration):
+        return AddressKind.REGISTRATION, str(row.pk), row.email
+    return AddressKind.CONTRIBUTION, str(row.pk), row.contact_email
+
+
+def address_link_token(row, *, purpose: str) -> str:
+    """The signed token of a confirmation ('confirm') or removal ('remove') link for a row's address."""
+    from django.core import signing
+
+    kind, ident, email = _identity(row)
+    salt = CONFIRM_SALT if purpose == "confirm" else REMOVE_SALT
+    return signing.dumps([kind, ident, _address_digest(kind, ident, email)], salt=salt)
+
+
+def _resolve_link(token: str, *, purpose: str):
+    from django.core import signing
+
+    salt, max_age = (
+        (CONFIRM_SALT, datetime.timedelta(days=CONFIRMATION_MAX_AGE_DAYS))
+        if purpose == "confirm"
+        else (REMOVE_SALT, None)
+    )
+    try:
+        kind, ident, digest = signing.loads(token, salt=salt, max_age=max_age)
+    except signing.SignatureExpired as error:
+        raise LinkError(_("This link has expired. Please ask again; you will get a new link.")) from error
+    except (signing.BadSignature, ValueError, TypeError) as error:
+        raise LinkError(_("This link is not valid. Please copy the whole link from the e-mail.")) from error
+    row, email = _address_row(str(kind), str(ident))
+    if row is None or not email or _address_digest(str(kind), str(ident), email) != digest:
+        raise LinkError(_("This link no longer points to an address we keep."))
+    return row
+
+
+def describe_address_link(token: str, *, purpose: str) -> str:
+    """What the link is about, for the page that asks to confirm; raises LinkError for a bad link."""
+    return describe_address(_resolve_link(token, purpose=purpose))
+
+
+def describe_address(row) -> str:
+    from .models import Subscription
+
+    if isinstance(row, Subscription):
+        target = row.procedure or row.indicator
+        if row.target == Subscription.Target.CONTRIBUTION:
+            return _("E-mails when there is news about your contribution.")
+        return _("E-mails when there is news about “%(target)s”.") % {"target": target}
+    if isinstance(row, Registration):
+        return _("Invitations and minutes of the participation procedure “%(procedure)s”.") % {
+            "procedure": row.procedure
+        }
+    return _("An e-mail when your contribution has been evaluated.")
+
+
+@transaction.atomic
+def confirm_address(*, token: str):
+    """Record the owner's confirmation of an address (idempotent); refuses forged or expired links unchanged."""
+    row = _resolve_link(token, purpose="confirm")
+    row = type(row).objects.select_for_update().get(pk=row.pk)
+    field = {"Subscription": "confirmed_at", "Registration": "email_confirmed_at"}.get(
+        type(row).__name__, "contact_confirmed_at"
+    )
+    if getattr(row, field) is None:
+        setattr(row, field, timezone.now())
+        row.save(update_fields=[field])
+    return row
+
+
+@transaction.atomic
+def remove_address(*, token: str) -> None:
+    """Unsubscribe: a subscription or registration is deleted, a contribution's contact address removed."""
+    from .models import Subscription
+
+    row = _resolve_link(token, purpose="remove")
+    if isinstance(row, Subscription | Registration):
+        row.delete()
+        return
+    Contribution.objects.filter(pk=row.pk).update(
+        contact_email="",
+        contact_consent_at=None,
+        contact_confirmed_at=None,
+        consent_wording_version="",
+        updated_at=timezone.now(),
+    )
+
+
+def _ask_for_confirmation(row) -> None:
+    kind, ident, _email = _identity(row)
+    transaction.on_commit(lambda: tasks.send_address_confirmation.enqueue(kind=kind, ident=ident))
+
+
+@transaction.atomic
+def subscribe(
+    *,
+    email: str,
+    language: str,
+    has_consented: bool,
+    procedure: Procedure | None = None,
+    indicator: Indicator | None = None,
+    contribution: Contribution | None = None,
+):
+    """Ask to follow one target by e-mail; sends only the confirmation mail (at most once a day per target).
+
+    The answer is the same whether or not the address already follows the target, so the form reveals nothing.
+    """
+    from django.core.validators import validate_email
+
+    from .models import Subscription
+
+    email = (email or "").strip().lower()
+    errors = {}
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = _("Enter a valid e-mail address.")
+    if not has_consented:
+        errors["consent"] = _("We can only write to you with your consent.")
+    targets = [target for target in (procedure, indicator, contribution) if target is not None]
+    if len(targets) != 1:
+        raise ValueError("Follow exactly one procedure, indicator or contribution.")
+    if contribution is not None and not contribution.is_public and contribution.moderation_state != "pending":
+        errors["email"] = _("This contribution cannot be followed.")
+    if errors:
+        raise ValidationError(errors)
+    if procedure is not None:
+        lookup = {"target": Subscription.Target.PROCEDURE, "procedure": procedure}
+    elif indicator is not None:
+        lookup = {"target": Subscription.Target.INDICATOR, "indicator": indicator}
+    else:
+        lookup = {"target": Subscription.Target.CONTRIBUTION, "contribution": contribution}
+    existing = Subscription.objects.select_for_update().filter(email=email, **lookup).first()
+    if existing is not None:
+        recently = timezone.now() - datetime.timedelta(hours=RESEND_AFTER_HOURS)
+        if existing.confirmed_at is None and existing.created_at < recently:
+            # A fresh request renews the unconfirmed one: a new link, a new day's limit.
+            existing.created_at = timezone.now()
+            existing.language = language
+            existing.save(update_fields=["created_at", "language"])
+            _ask_for_confirmation(existing)
+        return existing
+    subscription = Subscription(
+        email=email, language=language, consent_wording_version=CONSENT_WORDING_VERSION, **lookup
+    )
+    subscription.full_clean()
+    subscription.save()
+    _ask_for_confirmation(subscription)
+    return subscription
+
+
+def _notify_followers(review: Review, evaluation: Evaluation) -> None:
+    """Queue one notice per confirmed address following the item's procedure, its indicators or a member."""
+    from .models import Subscription
+
+    if review.bundle_id:
+        members = list(Contribution.objects.filter(bundle_id=review.bundle_id).values_list("pk", flat=True))
+    else:
+        members = [review.contribution_id]
+    indicators = list(evaluation.indicators.values_list("pk", flat=True))
+    rows = (
+        Subscription.objects.filter(confirmed_at__isnull=False)
+        .filter(
+            Q(target=Subscription.Target.CONTRIBUTION, contribution_id__in=members)
+            | Q(target=Subscription.Target.INDICATOR, indicator_id__in=indicators)
+            | Q(target=Subscription.Target.PROCEDURE, procedure_id=review.procedure_id)
+        )
+        .values_list("pk", "email", "target")
+    )
+    # One mail per address: the most specific subscription speaks (own contribution, then indicator, procedure).
+    rank = {Subscription.Target.CONTRIBUTION: 0, Subscription.Target.INDICATOR: 1, Subscription.Target.PROCEDURE: 2}
+    chosen: dict[str, tuple[int, int]] = {}
+    for pk, email, target in rows:
+        if email not in chosen or rank[target] < chosen[email][0]:
+            chosen[email] = (rank[target], pk)
+    for _rank, pk in sorted(chosen.values(), key=lambda pair: pair[1]):
+        transaction.on_commit(
+            lambda pk=pk: tasks.send_follower_notice.enqueue(subscription_id=pk, review_id=review.pk)
+        )

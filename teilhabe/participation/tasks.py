@@ -100,13 +100,17 @@ def send_publication_notice(*, contribution_id: int) -> int:
     from .models import Contribution
 
     contribution = Contribution.objects.select_related("procedure").get(pk=contribution_id)
+    # Double opt-in: nothing goes to an address its owner has not confirmed.
     if not contribution.contact_email or contribution.contact_consent_at is None:
+        return 0
+    if contribution.contact_confirmed_at is None:
         return 0
     language = contribution.language if contribution.language in dict(settings.LANGUAGES) else None
     context = {
         "contribution": contribution,
         "procedure": contribution.procedure,
         "link": site_url(contribution.get_receipt_url()),
+        "remove_link": _remove_link(contribution),
     }
     return _send(
         template="publication_notice", context=context, recipients=[contribution.contact_email], language=language
@@ -120,13 +124,14 @@ def send_minutes_email(*, registration_id: int) -> int:
     from .models import Registration
 
     registration = Registration.objects.select_related("event", "procedure").get(pk=registration_id)
-    if registration.event is None or not registration.wants_minutes:
+    if registration.event is None or not registration.wants_minutes or registration.email_confirmed_at is None:
         return 0
     context = {
         "registration": registration,
         "event": registration.event,
         "minutes": strip_tags(registration.event.minutes),
         "link": site_url(registration.event.get_absolute_url()),
+        "remove_link": _remove_link(registration),
     }
     return _send(template="minutes", context=context, recipients=[registration.email])
 
@@ -138,3 +143,72 @@ def build_documentation_pdf(*, procedure_id: int, language: str) -> int:
 
     build = documentation.build_pdf(procedure_id=procedure_id, language=language)
     return build.page_count or 0
+
+
+def _remove_link(row) -> str:
+    from django.urls import reverse
+
+    from .services import address_link_token
+
+    token = address_link_token(row, purpose="remove")
+    return site_url(reverse("participation:address_remove", kwargs={"token": token}))
+
+
+@task()
+def send_address_confirmation(*, kind: str, ident: str) -> int:
+    """The one mail an unconfirmed address gets: what it was given for, the confirmation link, the removal link."""
+    from django.urls import reverse
+
+    from . import services
+
+    row, email = services._address_row(kind, ident)
+    if row is None or not email:
+        return 0
+    language = getattr(row, "language", "") or None
+    if language not in dict(settings.LANGUAGES):
+        language = None
+    with translation.override(language or settings.LANGUAGE_CODE):
+        purpose = services.describe_address(row)
+        confirm = reverse(
+            "participation:address_confirm", kwargs={"token": services.address_link_token(row, purpose="confirm")}
+        )
+        remove = reverse(
+            "participation:address_remove", kwargs={"token": services.address_link_token(row, purpose="remove")}
+        )
+    context = {
+        "purpose": purpose,
+        "confirm_link": site_url(confirm),
+        "remove_link": site_url(remove),
+        "max_age_days": services.CONFIRMATION_MAX_AGE_DAYS,
+    }
+    return _send(template="address_confirmation", context=context, recipients=[email], language=language)
+
+
+@task()
+def send_follower_notice(*, subscription_id: int, review_id: int) -> int:
+    """Tell a confirmed follower that an evaluation was published for what they follow."""
+    from . import queries
+    from .models import Review, Subscription
+
+    subscription = (
+        Subscription.objects.select_related("procedure", "indicator", "contribution")
+        .filter(pk=subscription_id, confirmed_at__isnull=False)
+        .first()
+    )
+    review = Review.objects.select_related("procedure", "contribution", "bundle").filter(pk=review_id).first()
+    if subscription is None or review is None:
+        return 0
+    if subscription.target == Subscription.Target.CONTRIBUTION:
+        link = site_url(subscription.contribution.get_receipt_url())
+    else:
+        link = site_url(queries.public_item_url(review))
+    language = subscription.language if subscription.language in dict(settings.LANGUAGES) else None
+    context = {
+        "subscription": subscription,
+        "target": subscription.procedure or subscription.indicator or subscription.contribution,
+        "is_own_contribution": subscription.target == Subscription.Target.CONTRIBUTION,
+        "item": review.item,
+        "link": link,
+        "remove_link": _remove_link(subscription),
+    }
+    return _send(template="follower_notice", context=context, recipients=[subscription.email], language=language)

@@ -2,13 +2,21 @@
 
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "participation"
 
 urlpatterns = [
     path("", views.procedure_list, name="procedure_list"),
     path("beitrag/<str:token>/", views.contribution_receipt, name="contribution_receipt"),
+    path("beitrag/<str:token>/feed/", feeds.ReceiptFeed(), name="contribution_receipt_feed"),
+    path("beitrag/<str:token>/folgen/", views.follow_contribution, name="follow_contribution"),
+    # Residents: every published contribution, following by e-mail or feed, confirming or removing an address
+    path("beitraege/", views.contribution_browse, name="contribution_browse"),
+    path("folgen/indikator/<str:code>/", views.follow_indicator, name="follow_indicator"),
+    path("feed/indikator/<str:code>/", feeds.IndicatorFeed(), name="indicator_feed"),
+    path("adresse/bestaetigen/<str:token>/", views.address_confirm, name="address_confirm"),
+    path("adresse/entfernen/<str:token>/", views.address_remove, name="address_remove"),
     # Work area (login required)
     path("arbeit/", views.work_overview, name="work_overview"),
     path("arbeit/zuweisen/", views.reviews_bulk_assign, name="reviews_bulk_assign"),
@@ -20,6 +28,7 @@ urlpatterns = [
     path("arbeit/vorgaenge/<int:pk>/herausnehmen/<int:contribution_pk>/", views.bundle_remove, name="bundle_remove"),
     path("arbeit/moderation/", views.moderation_list, name="moderation_list"),
     path("arbeit/moderation/<int:pk>/", views.contribution_moderate, name="contribution_moderate"),
+    path("arbeit/moderation/<int:pk>/bearbeiten/", views.contribution_anonymise, name="contribution_anonymise"),
     path("arbeit/veranstaltungen/", views.event_work_list, name="event_work_list"),
     path("arbeit/veranstaltungen/<int:pk>/", views.event_edit, name="event_edit"),
     path("arbeit/veranstaltungen/<int:pk>/anhang/", views.event_attachment_add, name="event_attachment_add"),
@@ -30,6 +39,8 @@ urlpatterns = [
     # Public pages of one procedure
     path("<slug:slug>/", views.procedure_detail, name="procedure_detail"),
     path("<slug:slug>/mitmachen/", views.contribution_create, name="contribution_create"),
+    path("<slug:slug>/folgen/", views.follow_procedure, name="follow_procedure"),
+    path("<slug:slug>/feed/", feeds.ProcedureFeed(), name="procedure_feed"),
     path("<slug:slug>/veranstaltungen/<int:pk>/", views.event_detail, name="event_detail"),
     path("<slug:slug>/veranstaltungen/<int:pk>/anmelden/", views.event_register, name="event_register"),
     path("<slug:slug>/beitraege/<int:pk>/", views.contribution_detail, name="contribution_detail"),
