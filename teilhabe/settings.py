@@ -23,7 +23,7 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "modeltranslation",  # must precede django.contrib.admin
-    "django.contrib.admin",
+    "teilhabe.accounts.admin_site.StaffAdminConfig",  # django.contrib.admin with one login (accounts)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -162,7 +162,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:account_detail"
+# Staff land on their work area; accounts without one are sent on to their account page from there.
+LOGIN_REDIRECT_URL = "participation:work_overview"
 LOGOUT_REDIRECT_URL = "portal:home"
 # Invitation and password-reset links are valid this long (and only once).
 PASSWORD_RESET_TIMEOUT = env.int("TEILHABE_PASSWORD_LINK_SECONDS", default=3 * 24 * 60 * 60)

@@ -154,13 +154,13 @@ class RecordContributionForm(forms.Form):
 
 class ModerationForm(forms.Form):
     decision = forms.ChoiceField(
-        label=_("Decision"), widget=forms.RadioSelect, choices=[("publish", _("Publish")), ("hide", _("Hide"))]
+        label=_("Decision"), widget=forms.RadioSelect, choices=[("publish", _("Publish")), ("hide", _("Reject"))]
     )
     reason = forms.CharField(
-        label=_("Reason for hiding"),
+        label=_("Reason for rejecting"),
         max_length=500,
         required=False,
-        help_text=_("Required when hiding; the contributor sees it on the receipt page."),
+        help_text=_("Required when rejecting; the contributor sees it on the receipt page."),
     )
 
     def clean(self):
@@ -168,6 +168,21 @@ class ModerationForm(forms.Form):
         if data.get("decision") == "hide" and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Say why the contribution is hidden; the contributor sees the reason."))
         return data
+
+
+class AnonymisationForm(forms.Form):
+    """A moderator's edit that removes names, addresses and other personal details from a contribution."""
+
+    title = forms.CharField(label=_("Title"), max_length=services.MAX_TITLE_LENGTH, required=False)
+    text = forms.CharField(
+        label=_("Text"),
+        max_length=services.MAX_TEXT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "Remove names, addresses, phone numbers and other personal details; keep the concern as it was "
+            "written. The public sees this version; the original stays visible to moderation only."
+        ),
+    )
 
 
 class LanguageListField(forms.CharField):
@@ -432,37 +447,167 @@ class OpinionForm(forms.Form):
         return text
 
 
+# The pickers of the evaluation form: the field, its legend and what its search field finds by.
+PICKERS = (
+    ("measures", _("Measures"), _("Search measures by title or authority")),
+    ("indicators", _("Indicators"), _("Search indicators by code, title or area")),
+    ("targets", _("Targets"), _("Search targets by indicator, group, place, value or year")),
+    ("sub_goals", _("Sub-goals"), _("Search sub-goals by code, text or area")),
+)
+PICKER_BUTTONS = {
+    "measures": _("Find measures"),
+    "indicators": _("Find indicators"),
+    "targets": _("Find targets"),
+    "sub_goals": _("Find sub-goals"),
+}
+
+
+def _matches(label: str, search: str) -> bool:
+    """Every word of the search occurs in the label, ignoring case."""
+    text = label.casefold()
+    return all(word in text for word in search.casefold().split())
+
+
 class EvaluationForm(forms.Form):
-    """The lead authority's draft (and, with a reason, the department's correction)."""
+    """The lead authority's draft (and, with a reason, the department's correction).
+
+    Works without JavaScript: each picker is a list of checkboxes with a search field whose button
+    (name "picker_search") sends the form back to be shown again with the list narrowed, nothing saved.
+    picker.js narrows the same list as one types. The rules of a disposition are the service's
+    (services.check_evaluation); their errors are shown at the fields they name.
+    """
+
+    template_name = "participation/includes/evaluation_form.html"
+    # form_fields.html renders a form with its own template instead of field by field.
+    renders_itself = True
+    SEARCH_BUTTON = "picker_search"
 
     disposition = forms.ChoiceField(
         label=_("Disposition"), choices=Evaluation.Disposition.choices, widget=forms.RadioSelect
     )
+    competent_level = forms.CharField(
+        label=_("Competent level"),
+        required=False,
+        max_length=300,
+        help_text=_("For “outside the city's competence”: who can decide, e.g. the federal government."),
+    )
+    data_needed = forms.CharField(
+        label=_("Data that would be needed"),
+        required=False,
+        max_length=services.MAX_COMMENT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For “required data does not exist”: which data would answer the contribution."),
+    )
     justification = forms.CharField(
-        label=_("Public justification"),
+        label=_("Public justification (German)"),
         max_length=services.MAX_JUSTIFICATION_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=forms.Textarea(attrs={"rows": 6, "lang": "de"}),
         help_text=_("Published with the evaluation; write for the residents."),
     )
-    measures = forms.ModelMultipleChoiceField(label=_("Measures"), required=False, queryset=Measure.objects.none())
-    sub_goals = forms.ModelMultipleChoiceField(label=_("Sub-goals"), required=False, queryset=SubGoal.objects.none())
-    indicators = forms.ModelMultipleChoiceField(
-        label=_("Indicators"), required=False, queryset=Indicator.objects.none()
+    justification_en = forms.CharField(
+        label=_("Public justification (English, optional)"),
+        required=False,
+        max_length=services.MAX_JUSTIFICATION_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6, "lang": "en"}),
+        help_text=_("Shown on the English pages; without it they show the German text."),
     )
-    targets = forms.ModelMultipleChoiceField(label=_("Targets"), required=False, queryset=Target.objects.none())
+    measures = forms.ModelMultipleChoiceField(
+        label=_("Measures"), required=False, queryset=Measure.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    indicators = forms.ModelMultipleChoiceField(
+        label=_("Indicators"), required=False, queryset=Indicator.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    targets = forms.ModelMultipleChoiceField(
+        label=_("Targets"), required=False, queryset=Target.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    sub_goals = forms.ModelMultipleChoiceField(
+        label=_("Sub-goals"), required=False, queryset=SubGoal.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
 
-    def __init__(self, *args, procedure: Procedure, with_reason: bool = False, **kwargs):
+    def __init__(self, *args, procedure: Procedure, review=None, with_reason: bool = False, **kwargs):
+        from . import queries
+
         super().__init__(*args, **kwargs)
-        self.fields["measures"].queryset = Measure.objects.order_by("code")
-        self.fields["sub_goals"].queryset = SubGoal.objects.filter(area__edition_id=procedure.edition_id).order_by(
-            "area__position", "position", "code"
-        )
-        self.fields["indicators"].queryset = Indicator.objects.order_by("code")
-        self.fields["targets"].queryset = Target.objects.select_related("indicator").order_by("indicator__code", "pk")
+        self.fields["measures"].queryset = Measure.objects.all()
+        self.fields["sub_goals"].queryset = SubGoal.objects.filter(area__edition_id=procedure.edition_id)
+        self.fields["indicators"].queryset = Indicator.objects.all()
+        self.fields["targets"].queryset = Target.objects.filter(edition_id=procedure.edition_id)
+        for name, _legend, search_label in PICKERS:
+            self.fields[f"{name}_search"] = forms.CharField(label=search_label, required=False, max_length=200)
         if with_reason:
             self.fields["reason"] = forms.CharField(
                 label=_("Reason for the correction"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
             )
+        areas = queries.get_review_areas(review) if review is not None else []
+        self.link_options = queries.list_link_options(procedure, areas)
+        self.has_own_areas = bool(areas)
+
+    @classmethod
+    def for_search(cls, data, **kwargs) -> EvaluationForm:
+        """The form shown again after a picker search: what was entered, as initial values, without errors."""
+        initial = {name: data.get(name, "") for name in ("disposition", "competent_level", "data_needed")}
+        initial.update(justification=data.get("justification", ""), justification_en=data.get("justification_en", ""))
+        for name, _legend, _label in PICKERS:
+            initial[name] = [value for value in data.getlist(name) if value.isdigit()]
+            initial[f"{name}_search"] = data.get(f"{name}_search", "")
+        if "reason" in data:
+            initial["reason"] = data.get("reason", "")
+        return cls(initial=initial, **kwargs)
+
+    def _value(self, name: str):
+        return self[name].value()
+
+    @property
+    def disposition_options(self) -> list[dict]:
+        """Each disposition with what it means, for the radio buttons (plain values for the template)."""
+        from .models import DISPOSITION_HELP
+
+        current = self._value("disposition")
+        return [
+            {
+                "value": value,
+                "label": label,
+                "help": DISPOSITION_HELP[value],
+                "id": f"{self.auto_id % 'disposition'}_{index}" if self.auto_id else f"disposition_{index}",
+                "checked": value == current,
+            }
+            for index, (value, label) in enumerate(Evaluation.Disposition.choices)
+        ]
+
+    @property
+    def pickers(self) -> list[dict]:
+        """Each picker as plain values: its fields, the options shown (selected ones always) and counts."""
+        result = []
+        for name, legend, _label in PICKERS:
+            options = getattr(self.link_options, name)
+            selected = {str(value) for value in (self._value(name) or [])}
+            search = (self._value(f"{name}_search") or "").strip()
+            shown = [
+                {
+                    "value": str(option.pk),
+                    "label": option.label,
+                    "is_own": option.is_own,
+                    "checked": str(option.pk) in selected,
+                    "id": f"{self.auto_id % name}_{option.pk}" if self.auto_id else f"{name}_{option.pk}",
+                }
+                for option in options
+                if str(option.pk) in selected or not search or _matches(option.label, search)
+            ]
+            result.append(
+                {
+                    "name": name,
+                    "legend": legend,
+                    "button": PICKER_BUTTONS[name],
+                    "field": self[name],
+                    "search": self[f"{name}_search"],
+                    "own": [option for option in shown if option["is_own"]],
+                    "other": [option for option in shown if not option["is_own"]],
+                    "shown": len(shown),
+                    "total": len(options),
+                    "is_narrowed": bool(search),
+                }
+            )
+        return result
 
     def clean_justification(self) -> str:
         text = self.cleaned_data["justification"].strip()
@@ -470,17 +615,27 @@ class EvaluationForm(forms.Form):
             raise ValidationError(_("An evaluation is published with its reasons: write the justification."))
         return text
 
+    def service_arguments(self) -> dict:
+        """The cleaned data in the shape services.draft_evaluation/publish_revision take."""
+        names = ("disposition", "justification", "justification_en", "competent_level", "data_needed")
+        arguments = {name: self.cleaned_data[name] for name in names}
+        arguments.update({name: self.cleaned_data[name] for name, _legend, _label in PICKERS})
+        return arguments
+
     @classmethod
     def initial_for(cls, evaluation: Evaluation | None) -> dict:
         if evaluation is None:
             return {}
         return {
             "disposition": evaluation.disposition,
-            "justification": evaluation.justification,
-            "measures": list(evaluation.measures.all()),
-            "sub_goals": list(evaluation.sub_goals.all()),
-            "indicators": list(evaluation.indicators.all()),
-            "targets": list(evaluation.targets.all()),
+            "justification": evaluation.justification_de or evaluation.justification,
+            "justification_en": evaluation.justification_en or "",
+            "competent_level": evaluation.competent_level,
+            "data_needed": evaluation.data_needed,
+            "measures": [item.pk for item in evaluation.measures.all()],
+            "sub_goals": [item.pk for item in evaluation.sub_goals.all()],
+            "indicators": [item.pk for item in evaluation.indicators.all()],
+            "targets": [item.pk for item in evaluation.targets.all()],
         }
 
 
@@ -514,8 +669,11 @@ class QueueFilterForm(forms.Form):
     source = forms.ChoiceField(label=_("Source"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    waiting = forms.BooleanField(label=_("Waiting for me only"), required=False)
 
     def __init__(self, *args, **kwargs):
+        from teilhabe.monitoring import queries as monitoring_queries
+
         from .models import REVIEW_STATE_LABELS
         from .workflow import State
 
@@ -526,7 +684,10 @@ class QueueFilterForm(forms.Form):
         ]
         self.fields["source"].choices = everything + list(Contribution.Source.choices)
         self.fields["kind"].choices = everything + list(Contribution.Kind.choices)
-        self.fields["area"].queryset = AreaOfAction.objects.filter(parent__isnull=True).order_by("edition", "position")
+        # Only the current edition's fields: earlier editions have fields of the same names.
+        self.fields["area"].queryset = monitoring_queries.list_fields_of_action(
+            monitoring_queries.get_current_edition()
+        )
         self.fields["authority"].queryset = _authorities()
 
 

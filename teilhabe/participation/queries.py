@@ -444,6 +444,7 @@ class QueueFilters:
     kind: str = ""
     procedure: Procedure | None = None
     is_overdue: bool = False
+    is_waiting_for_me: bool = False
 
 
 def overdue_cutoff(*, now: datetime.datetime | None = None) -> datetime.datetime:
@@ -477,6 +478,31 @@ def _matching_bundles(query: str) -> QuerySet[Bundle]:
     return Bundle.objects.filter(Q(title__icontains=query) | Q(summary__icontains=query))
 
 
+def _waiting_for(user) -> Q:
+    """Items whose next move is this user's (workflow.WAITING_FOR), and open items that ask their authority
+    for an opinion it has not given yet."""
+    condition = Q(pk__in=[])
+    if permissions.is_department_admin(user):
+        condition |= Q(state__in=workflow.states_waiting_for(workflow.ActorKind.DEPARTMENT))
+    if permissions.is_authority_staff(user):
+        authority = user.authority_id
+        condition |= Q(
+            assignment__lead_authority_id=authority,
+            state__in=workflow.states_waiting_for(workflow.ActorKind.LEAD_AUTHORITY),
+        )
+        co_assignments = Assignment.co_authorities.through.objects.filter(authority_id=authority)
+        given = Opinion.objects.filter(authority_id=authority).values("review_id")
+        condition |= Q(assignment_id__in=co_assignments.values("assignment_id"), state__in=OPEN_STATES) & ~Q(
+            pk__in=given
+        )
+    return condition
+
+
+def count_waiting_for(user) -> int:
+    """How many items wait for this user: the count in the staff navigation, equal to the filtered queue."""
+    return visible_reviews(user).filter(_waiting_for(user)).count()
+
+
 def list_queue(user, filters: QueueFilters = QueueFilters()) -> QuerySet[Review]:
     """Items for the work queue, oldest first, filtered; every filter stays within what the user may see."""
     rows = visible_reviews(user)
@@ -488,6 +514,8 @@ def list_queue(user, filters: QueueFilters = QueueFilters()) -> QuerySet[Review]
         rows = rows.filter(assignment__lead_authority=filters.authority)
     if filters.is_overdue:
         rows = rows.filter(_overdue())
+    if filters.is_waiting_for_me:
+        rows = rows.filter(_waiting_for(user))
     if filters.area is not None:
         rows = rows.filter(Q(contribution__areas=filters.area) | Q(bundle__areas=filters.area))
     if filters.source:

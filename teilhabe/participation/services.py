@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -397,6 +399,47 @@ def moderate_contribution(*, actor: User, contribution: Contribution, publish: b
     return contribution
 
 
+@transaction.atomic
+def edit_contribution_for_anonymisation(
+    *, actor: User, contribution: Contribution, title: str, text: str
+) -> Contribution:
+    """Remove personal details (names, addresses) from a contribution's title and text.
+
+    Public pages, the API and the documentation show the edited version; the version as written is kept in
+    original_title/original_text for those who moderate (permissions.can_view_original_text). Editing again
+    keeps the first original, so the contributor's own words are never lost.
+    """
+    if not permissions.can_edit_for_anonymisation(actor, contribution):
+        raise PermissionDenied
+    title, text = _check_contribution_text(title=title, text=text)
+    contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
+    if title == contribution.title and text == contribution.text:
+        raise ValidationError({"text": _("Nothing was changed: edit the title or the text, or cancel.")})
+    if not contribution.is_edited:
+        contribution.original_title = contribution.title
+        contribution.original_text = contribution.text
+    contribution.title = title
+    contribution.text = text
+    contribution.normalised_text = similarity.normalise(f"{title} {text}")
+    contribution.edited_at = timezone.now()
+    contribution.edited_by = actor
+    contribution.full_clean()
+    contribution.save(
+        update_fields=[
+            "title",
+            "text",
+            "normalised_text",
+            "original_title",
+            "original_text",
+            "edited_at",
+            "edited_by",
+            "updated_at",
+        ]
+    )
+    _public_data_changed()
+    return contribution
+
+
 # --- The review workflow ---------------------------------------------------------------------------
 
 
@@ -544,21 +587,107 @@ def add_opinion(*, actor: User, review: Review, text: str) -> Opinion:
     return Opinion.objects.create(review=locked, authority=actor.authority, author=actor, text=text)
 
 
-def _check_evaluation(disposition: str, justification: str) -> str:
-    justification = (justification or "").strip()
-    errors = {}
-    if disposition not in Evaluation.Disposition.values:
-        errors["disposition"] = _("Choose one of the dispositions offered.")
-    if not justification:
-        errors["justification"] = _("An evaluation is published with its reasons: write the justification.")
-    elif len(justification) > MAX_JUSTIFICATION_LENGTH:
-        errors["justification"] = _("At most %(limit)d characters, please (you wrote %(count)d).") % {
+def _check_length(errors: dict, field: str, text: str, *, required: bool) -> None:
+    """A justification is published: long enough to explain (TEILHABE_MIN_JUSTIFICATION_LENGTH), short enough to read."""
+    minimum = settings.TEILHABE_MIN_JUSTIFICATION_LENGTH
+    if not text:
+        if required:
+            errors[field] = _("An evaluation is published with its reasons: write the justification.")
+    elif len(text) < minimum:
+        errors[field] = _(
+            "Explain the evaluation to the residents in at least %(limit)d characters (you wrote %(count)d)."
+        ) % {"limit": minimum, "count": len(text)}
+    elif len(text) > MAX_JUSTIFICATION_LENGTH:
+        errors[field] = _("At most %(limit)d characters, please (you wrote %(count)d).") % {
             "limit": MAX_JUSTIFICATION_LENGTH,
-            "count": len(justification),
+            "count": len(text),
         }
+
+
+@dataclass(frozen=True)
+class EvaluationContent:
+    """An evaluation's checked content: what services.check_evaluation returns and the drafts store."""
+
+    disposition: str
+    justification: str
+    justification_en: str
+    competent_level: str
+    data_needed: str
+    measures: list[Measure]
+    sub_goals: list[SubGoal]
+    indicators: list[Indicator]
+    targets: list[Target]
+
+
+def check_evaluation(
+    *,
+    disposition: str,
+    justification: str,
+    justification_en: str = "",
+    competent_level: str = "",
+    data_needed: str = "",
+    measures: Iterable[Measure] = (),
+    sub_goals: Iterable[SubGoal] = (),
+    indicators: Iterable[Indicator] = (),
+    targets: Iterable[Target] = (),
+) -> EvaluationContent:
+    """The rules of a disposition, checked for every way an evaluation is written (form, API, command).
+
+    Taken up as a measure → at least one measure; informs an indicator → at least one indicator or target;
+    outside the city's competence → the competent level named; no data → the data needed named; the German
+    justification (and the English one, when given) at least TEILHABE_MIN_JUSTIFICATION_LENGTH characters.
+    All problems are reported at once, each under the name of its field.
+    """
+    D = Evaluation.Disposition
+    content = EvaluationContent(
+        disposition=disposition,
+        justification=(justification or "").strip(),
+        justification_en=(justification_en or "").strip(),
+        competent_level=(competent_level or "").strip(),
+        data_needed=(data_needed or "").strip(),
+        measures=list(measures),
+        sub_goals=list(sub_goals),
+        indicators=list(indicators),
+        targets=list(targets),
+    )
+    errors: dict[str, str] = {}
+    if disposition not in D.values:
+        errors["disposition"] = _("Choose one of the dispositions offered.")
+    _check_length(errors, "justification", content.justification, required=True)
+    _check_length(errors, "justification_en", content.justification_en, required=False)
+    if disposition == D.TAKEN_UP_AS_MEASURE and not content.measures:
+        errors["measures"] = _("“Taken up as a measure” needs the measure: choose at least one.")
+    if disposition == D.INFORMS_INDICATOR and not (content.indicators or content.targets):
+        errors["indicators"] = _("“Informs an indicator” needs at least one indicator or target it informs.")
+    if disposition == D.OUTSIDE_COMPETENCE and not content.competent_level:
+        errors["competent_level"] = _("Name the level that is competent, for example the federal government.")
+    if disposition == D.NO_DATA and not content.data_needed:
+        errors["data_needed"] = _("Say which data would be needed to answer the contribution.")
+    if len(content.competent_level) > 300:
+        errors["competent_level"] = _("At most %(limit)d characters, please.") % {"limit": 300}
+    if len(content.data_needed) > MAX_COMMENT_LENGTH:
+        errors["data_needed"] = _("At most %(limit)d characters, please.") % {"limit": MAX_COMMENT_LENGTH}
     if errors:
         raise ValidationError(errors)
-    return justification
+    return content
+
+
+def _refuse_unless_allowed(*, actor: User, review: Review, action: workflow.Action) -> None:
+    """Refuse someone the workflow does not let act before their input is judged (the same refusal as acting)."""
+    if not permissions.can_act(actor, review, action):
+        _apply_action(review=review, actor=actor, action=action)  # raises PermissionDenied or ReviewError
+
+
+def _fill_evaluation(evaluation: Evaluation, content: EvaluationContent) -> None:
+    evaluation.disposition = content.disposition
+    # The untranslated column holds the German text (the default language) for constraints and fallbacks.
+    evaluation.justification = content.justification
+    evaluation.justification_de = content.justification
+    evaluation.justification_en = content.justification_en or None
+    # Only what the disposition asks for is kept, so a changed disposition leaves no stale answer behind.
+    D = Evaluation.Disposition
+    evaluation.competent_level = content.competent_level if content.disposition == D.OUTSIDE_COMPETENCE else ""
+    evaluation.data_needed = content.data_needed if content.disposition == D.NO_DATA else ""
 
 
 def _set_links(
@@ -582,25 +711,44 @@ def draft_evaluation(
     review: Review,
     disposition: str,
     justification: str,
+    justification_en: str = "",
+    competent_level: str = "",
+    data_needed: str = "",
     measures: Iterable[Measure] = (),
     sub_goals: Iterable[SubGoal] = (),
     indicators: Iterable[Indicator] = (),
     targets: Iterable[Target] = (),
 ) -> Evaluation:
-    """The lead authority writes (or rewrites) the draft of the first evaluation."""
-    justification = _check_evaluation(disposition, justification)
+    """The lead authority writes (or rewrites) the draft of the first evaluation (rules: check_evaluation)."""
+    _refuse_unless_allowed(actor=actor, review=review, action=workflow.Action.DRAFT)
+    content = check_evaluation(
+        disposition=disposition,
+        justification=justification,
+        justification_en=justification_en,
+        competent_level=competent_level,
+        data_needed=data_needed,
+        measures=measures,
+        sub_goals=sub_goals,
+        indicators=indicators,
+        targets=targets,
+    )
     locked = _apply_action(review=review, actor=actor, action=workflow.Action.DRAFT)
     assignment = locked.assignment
     evaluation = Evaluation.objects.filter(review=locked, published_at__isnull=True).first()
     if evaluation is None:
         evaluation = Evaluation(review=locked, revision=1)
-    evaluation.disposition = disposition
-    evaluation.justification = justification
+    _fill_evaluation(evaluation, content)
     evaluation.authority = assignment.lead_authority
     evaluation.drafted_by = actor
     evaluation.full_clean(exclude=["review"])
     evaluation.save()
-    _set_links(evaluation, measures=measures, sub_goals=sub_goals, indicators=indicators, targets=targets)
+    _set_links(
+        evaluation,
+        measures=content.measures,
+        sub_goals=content.sub_goals,
+        indicators=content.indicators,
+        targets=content.targets,
+    )
     return evaluation
 
 
@@ -653,29 +801,48 @@ def publish_revision(
     disposition: str,
     justification: str,
     reason: str,
+    justification_en: str = "",
+    competent_level: str = "",
+    data_needed: str = "",
     measures: Iterable[Measure] = (),
     sub_goals: Iterable[SubGoal] = (),
     indicators: Iterable[Indicator] = (),
     targets: Iterable[Target] = (),
 ) -> Evaluation:
     """Correct a published evaluation by publishing the next revision with its reason; earlier ones stay."""
-    justification = _check_evaluation(disposition, justification)
+    _refuse_unless_allowed(actor=actor, review=review, action=workflow.Action.PUBLISH_REVISION)
+    content = check_evaluation(
+        disposition=disposition,
+        justification=justification,
+        justification_en=justification_en,
+        competent_level=competent_level,
+        data_needed=data_needed,
+        measures=measures,
+        sub_goals=sub_goals,
+        indicators=indicators,
+        targets=targets,
+    )
     locked = _apply_action(review=review, actor=actor, action=workflow.Action.PUBLISH_REVISION, comment=reason)
     previous = locked.published_evaluation
     evaluation = Evaluation(
         review=locked,
         revision=previous.revision + 1,
-        disposition=disposition,
-        justification=justification,
         revision_reason=reason.strip(),
         authority=previous.authority,
         drafted_by=actor,
         published_by=actor,
         published_at=timezone.now(),
     )
+    _fill_evaluation(evaluation, content)
     evaluation.full_clean(exclude=["review"])
     evaluation.save()
-    _set_links(evaluation, measures=measures, sub_goals=sub_goals, indicators=indicators, targets=targets)
+    _set_links(
+        evaluation,
+        measures=content.measures,
+        sub_goals=content.sub_goals,
+        indicators=content.indicators,
+        targets=content.targets,
+    )
     locked.published_evaluation = evaluation
     locked.save(update_fields=["published_evaluation", "updated_at"])
     review.published_evaluation = evaluation

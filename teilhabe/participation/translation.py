@@ -33,8 +33,14 @@ class BundleTranslation(TranslationOptions):
     fields = ("title", "summary")
 
 
+# The public justification of an evaluation can be written in German and in English.
+@register(models.Evaluation)
+class EvaluationTranslation(TranslationOptions):
+    fields = ("justification",)
+
+
 # As in monitoring/translation.py: the history models need the translated columns registered too.
-for _model in (models.Event, models.Bundle):
+for _model in (models.Event, models.Bundle, models.Evaluation):
     translator.register(
         _model.history.model,
         type(

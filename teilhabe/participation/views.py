@@ -342,9 +342,12 @@ def documentation_pdf(request: HttpRequest, slug: str) -> HttpResponse:
 # --- Work pages: overview, queue, review ---------------------------------------------------------
 
 
-@_work_area
+@login_required
 def work_overview(request: HttpRequest) -> HttpResponse:
+    """Where staff land after login (settings.LOGIN_REDIRECT_URL); others without a work area go to their account."""
     user = request.user
+    if not permissions.can_use_work_area(user):
+        return redirect("accounts:account_detail")
     procedures = list(queries.list_procedures())
     procedure = next((p for p in procedures if p.slug == request.GET.get("verfahren")), None)
     context = {
@@ -408,6 +411,7 @@ def _queue_filters(form: forms.QueueFilterForm) -> queries.QueueFilters:
         source=data["source"],
         kind=data["kind"],
         is_overdue=data["overdue"],
+        is_waiting_for_me=data["waiting"],
     )
 
 

@@ -20,11 +20,13 @@ from dataclasses import dataclass, field
 import altair as alt
 import vl_convert
 from django.core.cache import cache
-from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+# The formatting layer lives in core; portal.queries reaches it through charts.format_number too.
+from teilhabe.core.formatting import format_number, with_unit
 
 CHART_CACHE_TIMEOUT = 30 * 24 * 60 * 60  # content-addressed: a changed chart gets a new key
 
@@ -77,18 +79,6 @@ class Chart:
     summary: str
     columns: tuple[str, ...]
     rows: tuple[TableRow, ...] = field(default_factory=tuple)
-
-
-def format_number(value: float | None, decimals: int = 1) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return number_format(round(value, decimals), decimal_pos=decimals, use_l10n=True, force_grouping=True)
-
-
-def with_unit(text: str, unit: str) -> str:
-    if not unit or text == "–":
-        return text
-    return f"{text}\u00a0{unit}"  # a no-break space keeps number and unit on one line
 
 
 # --------------------------------------------------------------------------- Vega-Lite charts

@@ -99,10 +99,23 @@ def moderator(**kwargs):
     return UserFactory(roles=["moderator"], authority=None, **kwargs)
 
 
-def evaluate(review, *, department, lead, disposition="taken_up_as_measure", justification="Wird umgesetzt.", **links):
-    """Take a review through the whole workflow with the services, as the people involved would."""
-    from teilhabe.participation import services
+JUSTIFICATION = "Wir setzen den Vorschlag um und berichten jährlich über den Stand."
 
+
+def evaluate(review, *, department, lead, disposition="taken_up_as_measure", justification=JUSTIFICATION, **links):
+    """Take a review through the whole workflow with the services, as the people involved would.
+
+    What a disposition needs (services.check_evaluation) is supplied when the test does not name it.
+    """
+    from teilhabe.participation import services
+    from tests.monitoring.factories import MeasureFactory
+
+    if disposition == "taken_up_as_measure" and not links.get("measures"):
+        links["measures"] = [MeasureFactory()]
+    if disposition == "outside_competence":
+        links.setdefault("competent_level", "Bund")
+    if disposition == "no_data":
+        links.setdefault("data_needed", "Daten nach Herkunft und Stadtteil")
     services.assign_review(actor=department, review=review, lead_authority=lead.authority)
     services.start_review(actor=lead, review=review)
     services.draft_evaluation(actor=lead, review=review, disposition=disposition, justification=justification, **links)

@@ -12,6 +12,7 @@ from tests.accounts.factories import AuthorityFactory
 from tests.monitoring.factories import AreaOfActionFactory, EditionFactory, IndicatorFactory, MeasureFactory
 
 from .factories import (
+    JUSTIFICATION,
     ContributionFactory,
     EventFactory,
     ProcedureFactory,
@@ -128,7 +129,7 @@ def test_contributions_for_indicator_and_measure(setting):
     services.assign_review(actor=department, review=drafted.review, lead_authority=lead.authority)
     services.start_review(actor=lead, review=drafted.review)
     services.draft_evaluation(
-        actor=lead, review=drafted.review, disposition="declined", justification="x", indicators=[indicator]
+        actor=lead, review=drafted.review, disposition="declined", justification=JUSTIFICATION, indicators=[indicator]
     )
     assert sorted(c.pk for c in queries.list_contributions_for_indicator(indicator)) == sorted(
         [single.pk, *(m.pk for m in members)]

@@ -90,7 +90,7 @@ def test_receipt_follows_the_item_to_its_evaluation_and_indicator(client, proced
         actor=staff["schools"],
         review=review,
         disposition="taken_up_as_measure",
-        justification="Wir eröffnen zwei Sprachcafés.",
+        justification="Wir eröffnen zwei Sprachcafés in den Bücherhallen des Bezirks.",
         indicators=[indicator],
         measures=[measure],
     )
@@ -98,7 +98,7 @@ def test_receipt_follows_the_item_to_its_evaluation_and_indicator(client, proced
     services.publish_evaluation(actor=staff["department"], review=review)
     html = client.get(receipt).content.decode()
     assert "Evaluated – the evaluation is published below." in html
-    assert "Wir eröffnen zwei Sprachcafés." in html
+    assert "Wir eröffnen zwei Sprachcafés in den Bücherhallen des Bezirks." in html
     assert f'href="{measure.get_absolute_url()}">Sprachcafés</a>' in html
     assert f'href="{indicator.get_absolute_url()}">{indicator.code} Kinder in Kitas</a>' in html
     assert "No assessment possible" in html
@@ -219,27 +219,41 @@ def test_bundle_page_shows_where_the_concern_was_raised(client, procedure, staff
     bundle = services.create_bundle(
         actor=staff["department"], procedure=procedure, title="Mehr Kitas", contributions=members
     )
-    evaluate(bundle.review, department=staff["department"], lead=staff["schools"], justification="Kommt.")
+    evaluate(
+        bundle.review,
+        department=staff["department"],
+        lead=staff["schools"],
+        justification="Kommt: die Kurse beginnen im nächsten Schuljahr in drei Bezirken.",
+    )
     html = client.get(bundle.get_absolute_url()).content.decode()
     assert "3 contributions raised this concern." in html
     assert "It was raised at 3 events, in 3 districts (Bezirk 0, Bezirk 1, Bezirk 2)." in html
-    assert "Kommt." in html
+    assert "Kommt: die Kurse beginnen im nächsten Schuljahr in drei Bezirken." in html
     for member in members:
         assert member.text in html
 
 
 def test_correction_shows_the_earlier_text(client, procedure, staff):
     contribution = ContributionFactory(procedure=procedure)
-    evaluate(contribution.review, department=staff["department"], lead=staff["schools"], justification="Erst so.")
+    evaluate(
+        contribution.review,
+        department=staff["department"],
+        lead=staff["schools"],
+        justification="Erst so: die erste Fassung der Bewertung dieses Beitrags.",
+    )
     services.publish_revision(
         actor=staff["department"],
         review=contribution.review,
         disposition="declined",
-        justification="Dann so.",
+        justification="Dann so: die korrigierte Fassung der Bewertung dieses Beitrags.",
         reason="Zuständigkeit geklärt.",
     )
     html = client.get(contribution.get_absolute_url()).content.decode()
-    assert html.index("Dann so.") < html.index("Earlier versions of the evaluation") < html.index("Erst so.")
+    assert (
+        html.index("Dann so: die korrigierte Fassung der Bewertung dieses Beitrags.")
+        < html.index("Earlier versions of the evaluation")
+        < html.index("Erst so: die erste Fassung der Bewertung dieses Beitrags.")
+    )
     assert "Zuständigkeit geklärt." in html
 
 
@@ -420,7 +434,7 @@ def test_documentation_pages_and_downloads(client, procedure, staff):
         department=staff["department"],
         lead=staff["schools"],
         disposition="outside_competence",
-        justification="Bundessache.",
+        justification="Bundessache: das Aufenthaltsrecht regelt der Bund allein.",
     )
     ContributionFactory(procedure=procedure, moderation_state="pending", text="Nicht öffentlich")
     slug = procedure.slug
@@ -428,12 +442,12 @@ def test_documentation_pages_and_downloads(client, procedure, staff):
     assert "Contributions by area of action" in overview
     assert '<th scope="row">Frühkindliche Bildung</th><td class="number">1</td>' in overview
     area_page = client.get(f"/beteiligung/{slug}/dokumentation/beitraege/kita/").content.decode()
-    assert "Mehr Kita-Plätze" in area_page and "Bundessache." in area_page
+    assert "Mehr Kita-Plätze" in area_page and "Bundessache: das Aufenthaltsrecht regelt der Bund allein." in area_page
     limits = client.get(f"/en/beteiligung/{slug}/dokumentation/grenzen/").content.decode()
     assert "Outside the city&#x27;s competence: 1" in limits and "Mehr Kita-Plätze" in limits
     csv_response = client.get(f"/beteiligung/{slug}/dokumentation/beitraege.csv")
     body = b"".join(csv_response.streaming_content).decode()
-    assert "Mehr Kita-Plätze" in body and "Bundessache." in body
+    assert "Mehr Kita-Plätze" in body and "Bundessache: das Aufenthaltsrecht regelt der Bund allein." in body
     assert "Nicht öffentlich" not in body and "x@example.org" not in body and evaluated.receipt_token not in body
     xlsx = client.get(f"/beteiligung/{slug}/dokumentation/beitraege.xlsx")
     assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")

@@ -89,7 +89,10 @@ def populate(world: World) -> None:
         services.start_review(actor=staff[scope], review=review)
         opinion = services.add_opinion(actor=staff[scope], review=review, text=f"{tag}-participation-opinion")
         draft = services.draft_evaluation(
-            actor=staff[scope], review=review, disposition="declined", justification=f"{tag}-participation-draft"
+            actor=staff[scope],
+            review=review,
+            disposition="declined",
+            justification=f"{tag}-participation-draft, eine interne Begründung des Entwurfs",
         )
         review.refresh_from_db()
         # The scope's moderator's event, with an unmoderated contribution and a registration.
@@ -251,15 +254,28 @@ def _not_own_authoritys_items(role: str) -> set[str]:
     return {"MATRIX-OTHER-participation-contribution"} if role == AUTHORITY_STAFF else set()
 
 
-def _work_get(name: str, *, query: str = "", variant: str = "", kind: Kind = Kind.STAFF_VIEW, **options) -> Endpoint:
+def _work_get(
+    name: str,
+    *,
+    query: str = "",
+    variant: str = "",
+    kind: Kind = Kind.STAFF_VIEW,
+    allowed: Callable[[str, str], Expect] = lambda role, scope: OK,
+    **options,
+) -> Endpoint:
     return Endpoint(
         id=f"participation:{name}{f'[{variant}]' if variant else ''}",
         url_name=f"participation:{name}",
         kind=kind,
         build=lambda world, role, scope: Request("get", _path(name) + query),
-        expected=_work_expected(lambda role, scope: OK),
+        expected=_work_expected(allowed),
         **options,
     )
+
+
+def _moderates(role: str, scope: str) -> bool:
+    """The pending contributions of the world come from events: their moderators and the department moderate."""
+    return role in ADMINS or (role == MODERATOR and scope == OWN)
 
 
 def _public_catalogue(world: World) -> set[str]:
@@ -418,8 +434,19 @@ def _in_procedure(label: str, **extra) -> Callable[[World, str], dict]:
 
 ENDPOINTS: list[Endpoint] = [
     # Work area
-    _work_get(
-        "work_overview",
+    Endpoint(
+        id="participation:work_overview",
+        url_name="participation:work_overview",
+        kind=Kind.STAFF_VIEW,
+        build=lambda world, role, scope: Request("get", _path("work_overview")),
+        # The landing page after login: an account without a work area is sent on to its account page.
+        expected=lambda role, scope: (
+            TO_LOGIN
+            if role == ANONYMOUS
+            else OK
+            if role in WORK_AREA
+            else expect("302 to the account page", (302, reverse("accounts:account_detail")))
+        ),
         verify=absent(_not_own_authoritys_items),
     ),
     _work_get(
@@ -505,7 +532,19 @@ ENDPOINTS: list[Endpoint] = [
     ],
     _work_get(
         "moderation_list",
+        # Authority staff review; they do not moderate.
+        allowed=lambda role, scope: DENIED if role == AUTHORITY_STAFF else OK,
         verify=finds(lambda world, role, scope: _moderation_items_for(role)),
+    ),
+    Endpoint(
+        id="participation:contribution_anonymise",
+        url_name="participation:contribution_anonymise",
+        kind=Kind.STAFF_VIEW,
+        build=lambda world, role, scope: Request(
+            "get", _path("contribution_anonymise", pk=world.obj("participation.pending", scope).pk)
+        ),
+        expected=_work_expected(lambda role, scope: OK if _moderates(role, scope) else DENIED),
+        scoped=True,
     ),
     Endpoint(
         id="participation:contribution_moderate",

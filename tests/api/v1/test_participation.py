@@ -40,12 +40,18 @@ def participation():
         contact_email="ada@example.org",
         contact_consent_at="2024-01-01T00:00Z",
     )
-    evaluate(evaluated.review, department=department, lead=lead, justification="Erste Fassung.", indicators=[indicator])
+    evaluate(
+        evaluated.review,
+        department=department,
+        lead=lead,
+        justification="Erste Fassung der öffentlichen Begründung dieses Beitrags.",
+        indicators=[indicator],
+    )
     services.publish_revision(
         actor=department,
         review=evaluated.review,
         disposition="taken_up_as_measure",
-        justification="Zweite Fassung.",
+        justification="Zweite Fassung der öffentlichen Begründung dieses Beitrags.",
         reason="Maßnahme ergänzt.",
         measures=[measure],
         indicators=[indicator],
@@ -54,7 +60,10 @@ def participation():
     services.assign_review(actor=department, review=in_review.review, lead_authority=lead.authority)
     services.start_review(actor=lead, review=in_review.review)
     services.draft_evaluation(
-        actor=lead, review=in_review.review, disposition="declined", justification="Entwurf, nicht öffentlich."
+        actor=lead,
+        review=in_review.review,
+        disposition="declined",
+        justification="Entwurf, nicht öffentlich: noch nicht von der Fachstelle geprüft.",
     )
     pending = ContributionFactory(procedure=procedure, moderation_state="pending", text="Wartet")
     return {
@@ -88,9 +97,11 @@ def test_contributions_show_published_only_with_every_revision(api_client, parti
     rows = {row["id"]: row for row in api_client.get("/api/v1/contributions/").json()["results"]}
     assert participation["pending"].pk not in rows
     evaluated = rows[participation["evaluated"].pk]
-    assert evaluated["evaluation"]["justification"] == "Zweite Fassung."
+    assert evaluated["evaluation"]["justification"] == "Zweite Fassung der öffentlichen Begründung dieses Beitrags."
     assert (evaluated["evaluation"]["revision"], evaluated["evaluation"]["measures"]) == (2, ["sprachcafe"])
-    assert [e["justification"] for e in evaluated["earlier_evaluations"]] == ["Erste Fassung."]
+    assert [e["justification"] for e in evaluated["earlier_evaluations"]] == [
+        "Erste Fassung der öffentlichen Begründung dieses Beitrags."
+    ]
     assert evaluated["areas"] == ["kita"] and evaluated["review_state"] == "published"
     in_review = rows[participation["in_review"].pk]
     assert (in_review["review_state"], in_review["evaluation"], in_review["earlier_evaluations"]) == (
@@ -105,7 +116,7 @@ def test_contributions_never_leak_private_fields(api_client, participation):
     for private in (
         "ada@example.org",
         participation["evaluated"].receipt_token,
-        "Entwurf, nicht öffentlich.",
+        "Entwurf, nicht öffentlich: noch nicht von der Fachstelle geprüft.",
         "contact_email",
         "receipt",
         "moderation",
