@@ -69,12 +69,42 @@ def test_lockout_page_does_not_reveal_whether_the_account_exists(client, db, set
     assert b"alice" not in existing.content
 
 
-def test_failures_at_the_admin_login_count_towards_the_same_lockout(client, db, settings):
-    UserFactory(username="alice", is_staff=True)
-    _fail_login(client, "alice", settings.AXES_FAILURE_LIMIT, url="/admin/login/")
-    response = client.post(LOGIN, {"username": "alice", "password": PASSWORD})
-    assert response.status_code == 429
+def test_the_admin_login_is_the_site_login(client, db):
+    """One login path: /admin/login/ keeps `next` and sends the visitor to the site's login."""
+    response = client.get("/admin/login/?next=/admin/surveys/survey/")
+    assert response.status_code == 302
+    assert response["Location"] == f"{LOGIN}?next=%2Fadmin%2Fsurveys%2Fsurvey%2F"
+    assert client.get("/admin/")["Location"] == "/admin/login/?next=/admin/"
+
+
+def test_posting_credentials_to_the_admin_login_never_logs_in(client, db):
+    UserFactory(username="alice", is_staff=True, roles=[Role.DEPARTMENT_ADMIN])
+    response = client.post("/admin/login/", {"username": "alice", "password": PASSWORD, "next": "/admin/"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{LOGIN}?next=%2Fadmin%2F"
     assert SESSION_KEY not in client.session
+
+
+def test_admin_login_is_refused_once_the_site_login_is_rate_limited(client, db, settings):
+    """The attack of issue 11: the site login answers 429 for an address; the admin login was still open."""
+    # given: the address has used up its login attempts
+    settings.TEILHABE_RATE_LOGIN = "3/h"
+    UserFactory(username="alice", is_staff=True, roles=[Role.DEPARTMENT_ADMIN])
+    statuses = [client.post(LOGIN, {"username": f"guess{i}", "password": "x"}).status_code for i in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    # when: the attacker tries the admin's login with the right password, and follows where it sends them
+    response = client.post("/admin/login/", {"username": "alice", "password": PASSWORD}, follow=False)
+    followed = client.post(response["Location"], {"username": "alice", "password": PASSWORD})
+    # then
+    assert response.status_code == 302
+    assert followed.status_code == 429
+    assert SESSION_KEY not in client.session
+
+
+def test_logged_in_without_admin_access_the_admin_login_is_refused_not_looped(client, db):
+    client.force_login(UserFactory(username="alice", is_staff=False))
+    assert client.get("/admin/").status_code == 302
+    assert client.get("/admin/login/?next=/admin/").status_code == 403
 
 
 @pytest.mark.parametrize(

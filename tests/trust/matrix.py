@@ -852,22 +852,6 @@ ENDPOINTS: list[Endpoint] = [
         for model_name in ("observation", "target", "indicatorversion")
     ],
     Endpoint(
-        id="admin:view_on_site[measure]",
-        url_name="admin:view_on_site",
-        kind=Kind.ADMIN_SITE,
-        model="monitoring.measure",
-        build=lambda world, role, scope: Request(
-            "get",
-            reverse(
-                "admin:view_on_site",
-                args=[_content_type_id("monitoring.measure"), world.obj("monitoring.measure", scope).pk],
-            ),
-        ),
-        expected=by_role(
-            {r: expect("302 to the public page", (302, "/massnahmen/")) for r in STAFF_ROLES}, TO_ADMIN_LOGIN
-        ),
-    ),
-    Endpoint(
         id="admin:auth_user_password_change",
         url_name="admin:auth_user_password_change",
         kind=Kind.ADMIN_CHANGE,
@@ -1018,6 +1002,53 @@ ENDPOINTS: list[Endpoint] = [
 ]
 
 
+def view_on_site_endpoints(site: django_admin.AdminSite, access_table: dict[str, Access]) -> list[Endpoint]:
+    """The admin's "view on site" redirect for every model with a public URL: only for objects the user
+    may see in the admin (the change view's scope and view permission); 404 for everything else, so it
+    reveals neither that an object exists nor where (issue 11, finding 10)."""
+    endpoints = []
+    provided = provided_models()
+    for model, _model_admin in sorted(site._registry.items(), key=lambda item: item[0]._meta.label_lower):
+        label = model._meta.label_lower
+        rules = access_table.get(label)
+        if rules is None or not hasattr(model, "get_absolute_url") or label not in MAKERS.keys() | provided:
+            continue
+        scoped = rules.scoped and label in MAKERS
+
+        def build(world: World, role: str, scope: str, label=label) -> Request:
+            obj = world.obj(label, scope)
+            return Request("get", reverse("admin:view_on_site", args=[_content_type_id(label), obj.pk]))
+
+        def expected(role: str, scope: str, rules=rules) -> Expect:
+            if role in (ANONYMOUS, NO_ROLE):
+                return TO_ADMIN_LOGIN
+            in_scope = not rules.scoped or scope == OWN or role in UNSCOPED_ROLES
+            if role in rules.view | rules.change and in_scope:
+                return expect("302 to the public page", (302, None))
+            return NOT_FOUND
+
+        def verify(world: World, role: str, scope: str, response, label=label) -> str | None:
+            target = world.obj(label, scope).get_absolute_url()
+            location = (response.get("Location") or "").removeprefix("http://testserver")
+            if response.status_code == 302 and location != target and not location.startswith("/admin/login/"):
+                return f"as {role}, view on site for the {scope} {label} leads to {location}, not {target}"
+            return None
+
+        endpoints.append(
+            Endpoint(
+                id=f"admin:view_on_site[{label}]",
+                url_name="admin:view_on_site",
+                kind=Kind.ADMIN_SITE,
+                build=build,
+                expected=expected,
+                model=label,
+                scoped=scoped,
+                verify=verify,
+            )
+        )
+    return endpoints
+
+
 def _content_type_id(model_label: str) -> int:
     from django.contrib.contenttypes.models import ContentType
 
@@ -1070,6 +1101,7 @@ def provided_models() -> set[str]:
 def all_endpoints() -> list[Endpoint]:
     return [
         *admin_endpoints(django_admin.site, ADMIN_ACCESS),
+        *view_on_site_endpoints(django_admin.site, ADMIN_ACCESS),
         *_app_list_endpoints(),
         *ENDPOINTS,
         *(endpoint for context in contexts() for endpoint in context.ENDPOINTS),
