@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -37,7 +38,7 @@ def documented():
         evaluated.review,
         department=department,
         lead=lead,
-        justification="Startet im Herbst.",
+        justification="Startet im Herbst mit zwei Kursen in jedem Bezirk.",
         indicators=[IndicatorFactory(code="7.2.1")],
     )
     arabic = ContributionFactory(procedure=procedure, areas=[area], language="ar", text="نحتاج دورات لغة")
@@ -58,7 +59,7 @@ def test_pdf_contains_the_published_contributions_and_evaluations(documented):
     pdf = documentation.render_pdf(procedure, language="en")
     text = _pdf_text(pdf)
     assert "Abendkurse für Berufstätige anbieten" in text
-    assert "Startet im Herbst." in text
+    assert "Startet im Herbst mit zwei Kursen in jedem Bezirk." in text
     assert "Werkstatt Sprache" in text
     assert "Sprachförderung" in text
     assert "Wartet auf Prüfung" not in text and "Versteckter Text" not in text
@@ -114,7 +115,7 @@ def test_csv_has_every_published_contribution_and_nothing_private(documented):
     assert (row["review_state"], row["disposition"], row["justification"], row["indicators"], row["areas"]) == (
         "published",
         "taken_up_as_measure",
-        "Startet im Herbst.",
+        "Startet im Herbst mit zwei Kursen in jedem Bezirk.",
         "7.2.1",
         "sprache",
     )
@@ -130,7 +131,7 @@ def test_xlsx_keeps_formulas_as_text(documented):
     sheet = load_workbook(stream).active
     texts = {row[0].value: row[6] for row in sheet.iter_rows(min_row=2)}
     cell = texts[formula.pk]
-    assert cell.value == '=HYPERLINK("http://evil.example")' and cell.data_type == "s"
+    assert cell.value == '\'=HYPERLINK("http://evil.example")' and cell.data_type == "s"
 
 
 @pytest.mark.parametrize(
@@ -181,6 +182,9 @@ def test_minutes_go_to_registrants_who_asked(documented, django_capture_on_commi
         wants_minutes=False,
         has_consented=True,
     )
+    # both confirmed their addresses (double opt-in); the confirmation mails are not counted here
+    event.registrations.update(email_confirmed_at=timezone.now())
+    mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         assert services.send_minutes(actor=department_admin(), event=event) == 1
     assert [m.to for m in mailoutbox] == [["ada@example.org"]]

@@ -91,7 +91,9 @@ def _log(review):
 def test_full_review_is_logged_step_by_step(people, django_capture_on_commit_callbacks):
     """received → assigned → in review → drafted → published, every step in the log with who and what."""
     # given
-    contribution = ContributionFactory(contact_email="resident@example.org", contact_consent_at=timezone.now())
+    contribution = ContributionFactory(
+        contact_email="resident@example.org", contact_consent_at=timezone.now(), contact_confirmed_at=timezone.now()
+    )
     review = contribution.review
     measure, indicator = MeasureFactory(), IndicatorFactory()
     # when
