@@ -36,7 +36,11 @@ def can_analyse_survey(user: AnyUser, survey: Survey) -> bool:
 
 
 def can_view_results(user: AnyUser, survey: Survey) -> bool:
-    return survey.results_are_public or can_analyse_survey(user, survey)
+    """Public results only of a survey that has been published (open or closed): a draft's are staff-only."""
+    from .models import Survey
+
+    is_published = survey.status in (Survey.Status.OPEN, Survey.Status.CLOSED)
+    return (survey.results_are_public and is_published) or can_analyse_survey(user, survey)
 
 
 def can_create_contributions(user: AnyUser, survey: Survey) -> bool:

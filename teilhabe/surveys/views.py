@@ -493,6 +493,8 @@ def survey_thanks(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def survey_results(request: HttpRequest, slug: str) -> HttpResponse:
     survey = queries.get_survey(slug)
+    if survey.status == Survey.Status.DRAFT and not permissions.can_view_results(request.user, survey):
+        raise Http404("This survey is not published.")  # even with "results are public" set
     if not permissions.can_view_results(request.user, survey):
         if not request.user.is_authenticated:
             return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
