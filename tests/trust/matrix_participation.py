@@ -717,4 +717,87 @@ ENDPOINTS: list[Endpoint] = [
         expected=EVERYONE_NOT_FOUND,
         scoped=False,
     ),
+    # Residents: the contribution browser and its search, feeds, following by e-mail, confirming or removing an
+    # address. The browser and public feeds show what is published; the receipt feed and the follow form of a
+    # contribution need its receipt token, like the receipt page.
+    _public_page(
+        "contribution_browse",
+        lambda world, scope: {},
+        shows=lambda world, scope: "MATRIX-OTHER-participation-contribution",
+    ),
+    Endpoint(
+        id="participation:contribution_browse[search]",
+        url_name="participation:contribution_browse",
+        kind=Kind.SEARCH,
+        build=lambda world, role, scope: Request("get", _path("contribution_browse") + f"?q={SEARCH_TERM}"),
+        expected=EVERYONE_OK,
+        public=True,
+    ),
+    _public_page("procedure_feed", kind=Kind.EXPORT),
+    _public_page(
+        "indicator_feed",
+        lambda world, scope: {"code": world.obj("monitoring.indicator", scope).code},
+        scoped=True,
+        kind=Kind.EXPORT,
+    ),
+    _public_page("follow_procedure"),
+    _public_page(
+        "follow_indicator",
+        lambda world, scope: {"code": world.obj("monitoring.indicator", scope).code},
+        scoped=True,
+    ),
+    Endpoint(
+        id="participation:contribution_receipt_feed",
+        url_name="participation:contribution_receipt_feed",
+        kind=Kind.EXPORT,
+        build=lambda world, role, scope: Request(
+            "get",
+            _path("contribution_receipt_feed", token=world.obj("participation.contribution", scope).receipt_token),
+        ),
+        expected=EVERYONE_OK,
+        scoped=True,
+        public=True,
+    ),
+    Endpoint(
+        id="participation:follow_contribution",
+        url_name="participation:follow_contribution",
+        kind=Kind.STAFF_VIEW,
+        build=lambda world, role, scope: Request(
+            "get", _path("follow_contribution", token=world.obj("participation.contribution", scope).receipt_token)
+        ),
+        expected=EVERYONE_OK,
+        scoped=True,
+        public=True,
+    ),
+    Endpoint(
+        # A signed link from the registrant's own mail: it names the procedure, never the address.
+        id="participation:address_confirm",
+        url_name="participation:address_confirm",
+        kind=Kind.STAFF_VIEW,
+        build=lambda world, role, scope: Request(
+            "get",
+            _path(
+                "address_confirm",
+                token=services.address_link_token(world.obj("participation.registration", scope), purpose="confirm"),
+            ),
+        ),
+        expected=EVERYONE_OK,
+        scoped=True,
+        public=True,
+    ),
+    Endpoint(
+        id="participation:address_remove",
+        url_name="participation:address_remove",
+        kind=Kind.STAFF_VIEW,
+        build=lambda world, role, scope: Request(
+            "get",
+            _path(
+                "address_remove",
+                token=services.address_link_token(world.obj("participation.registration", scope), purpose="remove"),
+            ),
+        ),
+        expected=EVERYONE_OK,
+        scoped=True,
+        public=True,
+    ),
 ]
