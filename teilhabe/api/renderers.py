@@ -1,14 +1,15 @@
-"""CSV for every read endpoint: `?format=csv` or the `.csv` suffix gives the same rows as the JSON."""
+"""CSV for every read endpoint: `?format=csv` or the `.csv` suffix gives the same rows as the JSON (formula-safe
+cells, teilhabe.core.tabular)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Mapping
 
 from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer
+
+from teilhabe.core.tabular import csv_text
 
 LIST_SEPARATOR = ";"
 
@@ -59,11 +60,8 @@ class CSVRenderer(BaseRenderer):
             rows = [data]
         flat_rows = [flatten(row) if isinstance(row, Mapping) else {"value": row} for row in rows]
         columns = self._columns(flat_rows, renderer_context or {})
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\r\n")
-        writer.writeheader()
-        writer.writerows(flat_rows)
-        return buffer.getvalue().encode(self.charset)
+        text = csv_text(([row.get(column, "") for column in columns] for row in flat_rows), columns)
+        return text.encode(self.charset)
 
     @staticmethod
     def _columns(flat_rows: list[dict], renderer_context: Mapping) -> list[str]:

@@ -8,7 +8,6 @@ byte-identical files. Read-only: nothing here writes to the database.
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -18,6 +17,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone, translation
+
+from teilhabe.core.tabular import CSVWriter, WorkbookWriter
 
 from .breakdowns import parse_key
 from .importing.cells import format_number
@@ -172,7 +173,7 @@ def _observation_rows(dimensions: list[str], *, public_only: bool, today: date) 
 def _write_csv(path: Path, columns: list[Column], rows: Iterable[dict]) -> int:
     count = 0
     with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
+        writer = CSVWriter(handle, lineterminator="\n")
         writer.writerow([column.name for column in columns])
         for row in rows:
             writer.writerow([column.format(row.get(column.name)) for column in columns])
@@ -181,17 +182,13 @@ def _write_csv(path: Path, columns: list[Column], rows: Iterable[dict]) -> int:
 
 
 def _write_workbook(path: Path, tables: list[tuple[str, list[Column], callable]]) -> dict[str, int]:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    workbook.properties.created = workbook.properties.modified = _FIXED_TIME
-    workbook.properties.creator = "teilhabe"
+    workbook = WorkbookWriter(creator="teilhabe", timestamp=_FIXED_TIME)
     counts = {}
     for kind, columns, rows in tables:
         sheet, number, count, in_sheet = None, 1, 0, 0
         for row in _with_header(columns, rows()):
             if sheet is None or in_sheet > SHEET_ROWS:
-                sheet = workbook.create_sheet(kind if number == 1 else f"{kind}_{number}")
+                sheet = workbook.add_sheet(kind if number == 1 else f"{kind}_{number}")
                 in_sheet = 0
                 if number > 1:
                     sheet.append([column.name for column in columns])
@@ -200,9 +197,7 @@ def _write_workbook(path: Path, tables: list[tuple[str, list[Column], callable]]
             in_sheet += 1
             count += 1
         counts[kind] = count - 1
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    _write_reproducible_zip(buffer.getvalue(), path)
+    _write_reproducible_zip(workbook.to_bytes(), path)
     return counts
 
 
@@ -269,7 +264,7 @@ def _write_opensdg(directory: Path, *, public_only: bool, today: date) -> list[P
         )
         path = Path(OPENSDG_DIRECTORY) / f"indicator_{_file_code(indicator.code)}.csv"
         with open(directory / path, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
+            writer = CSVWriter(handle, lineterminator="\n")
             writer.writerow(["Year", *used, "GeoCode", "Value"])
             for (geo_code, key, year), (value,) in sorted(
                 series.items(), key=lambda item: (item[0][0] != "", item[0][0], item[0][1], item[0][2])

@@ -7,7 +7,6 @@ it was built from, so a page can tell whether it is current.
 
 from __future__ import annotations
 
-import csv
 import gc
 import io
 from collections.abc import Iterator
@@ -22,6 +21,9 @@ from django.utils import timezone, translation
 
 from teilhabe.core.cache import bump_data_version
 from teilhabe.core.models import SiteProfile
+from teilhabe.core.tabular import WorkbookWriter
+from teilhabe.core.tabular import csv_lines as table_csv_lines
+from teilhabe.core.tabular import write_csv as write_table_csv
 
 from . import queries
 from .models import DocumentationBuild, Procedure
@@ -142,36 +144,23 @@ def build_pdf(*, procedure_id: int, language: str) -> DocumentationBuild:
 
 def write_csv(procedure: Procedure, stream: io.TextIOBase) -> int:
     """All published contributions with their evaluations as CSV (UTF-8, comma-separated); returns the row count."""
-    writer = csv.writer(stream)
-    writer.writerow(queries.EXPORT_COLUMNS)
-    count = 0
-    for row in queries.iter_export_rows(procedure):
-        writer.writerow(row)
-        count += 1
-    return count
+    return write_table_csv(queries.iter_export_rows(procedure), queries.EXPORT_COLUMNS, stream)
+
+
+def csv_lines(procedure: Procedure) -> Iterator[str]:
+    """The same CSV line by line, for a streaming response."""
+    return table_csv_lines(queries.iter_export_rows(procedure), queries.EXPORT_COLUMNS)
 
 
 def write_xlsx(procedure: Procedure, stream: BinaryIO) -> int:
-    """The CSV's rows as an XLSX sheet (written in constant memory by openpyxl's write-only mode)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("contributions")
+    """The CSV's rows as an XLSX sheet (written in constant memory)."""
+    workbook = WorkbookWriter()
+    sheet = workbook.add_sheet("contributions")
     sheet.append(list(queries.EXPORT_COLUMNS))
-    count = 0
     for row in queries.iter_export_rows(procedure):
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
-            # A text that starts with "=" stays text: a contribution must never become a formula.
-            if isinstance(value, str) and value.startswith("="):
-                cell.data_type = "s"
-            cells.append(cell)
-        sheet.append(cells)
-        count += 1
+        sheet.append(row)
     workbook.save(stream)
-    return count
+    return sheet.rows - 1
 
 
 def write_documentation(procedure: Procedure, *, format: str, output: Path, language: str) -> int:

@@ -1,12 +1,11 @@
 """The city's documents built from the data: the concept edition and the annual progress report.
 
 Each builder reads the edition once (fixed number of queries), assembles plain rows and renders
-them: PDF through `rendering.render_pdf`, the annual report's tables also as XLSX (openpyxl).
+them: PDF through `rendering.render_pdf`, the annual report's tables also as XLSX (teilhabe.core.tabular).
 """
 
 from __future__ import annotations
 
-import io
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -14,10 +13,9 @@ from django.db.models import Prefetch
 from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
 from teilhabe.core.models import SiteProfile
+from teilhabe.core.tabular import WorkbookWriter
 from teilhabe.monitoring.models import (
     AreaOfAction,
     Assessment,
@@ -274,16 +272,15 @@ def build_annual_report_xlsx(edition: Edition, *, language: str) -> bytes:
     """The report's tables as a workbook: the status summary and every target with its assessment."""
     with translation.override(language):
         context = annual_report_context(edition)
-        workbook = Workbook()
-        summary = workbook.active
-        summary.title = _("Summary")[:31]
+        workbook = WorkbookWriter()
+        summary = workbook.add_sheet(_("Summary"))
         summary.append(
             [
                 f"{context['site_profile'].city_name}: {_('Annual progress report')} "
                 f"{context['report_year']} – {edition.title}"
-            ]
+            ],
+            bold=True,
         )
-        summary["A1"].font = Font(bold=True)
         if context["is_illustrative"]:
             summary.append([_("Illustrative data: generated for demonstration, not official statistics.")])
         summary.append([_("As of"), context["generated_on"]])
@@ -291,7 +288,9 @@ def build_annual_report_xlsx(edition: Edition, *, language: str) -> bytes:
         summary.append([_("Status"), _("Targets")])
         for _code, label, count in context["summary"]:
             summary.append([label, count])
-        targets = workbook.create_sheet(_("Targets")[:31])
+        targets = workbook.add_sheet(
+            _("Targets"), widths=(24, 10, 40, 10, 28, 16, 10, 10, 10, 10, 22, 10, 8, 10, 60, 60), freeze_header=True
+        )
         header = [
             _("Area of action"),
             _("Indicator"),
@@ -310,9 +309,7 @@ def build_annual_report_xlsx(edition: Edition, *, language: str) -> bytes:
             _("Explanation"),
             _("Components"),
         ]
-        targets.append(header)
-        for cell in targets[1]:
-            cell.font = Font(bold=True)
+        targets.append(header, bold=True)
         for row in context["rows"]:
             targets.append(
                 [
@@ -332,16 +329,7 @@ def build_annual_report_xlsx(edition: Edition, *, language: str) -> bytes:
                     row.progress_value,
                     row.explanation,
                     "; ".join(f"{label}: {value}" for label, value in row.components),
-                ]
+                ],
+                wrap_from=14,
             )
-        targets.freeze_panes = "A2"
-        for column, width in zip(
-            "ABCDEFGHIJKLMNOP", (24, 10, 40, 10, 28, 16, 10, 10, 10, 10, 22, 10, 8, 10, 60, 60), strict=True
-        ):
-            targets.column_dimensions[column].width = width
-        for cells in targets.iter_rows(min_row=2, min_col=15, max_col=16):
-            for cell in cells:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        return buffer.getvalue()
+        return workbook.to_bytes()

@@ -3,12 +3,11 @@
 Layout (docs/surveys.md): one row per response; single choice and ratings as the option's numeric code;
 multiple choice as one 0/1 variable per option; ranking as one place variable per item; matrix items as one
 variable each; "don't know" keeps its code and is declared user-missing in the .sav; the .sav carries variable
-and value labels. Free text starting with = + - @ is written as text, never as a formula.
+and value labels. CSV and XLSX come from teilhabe.core.tabular: text never becomes a formula.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 import os
@@ -19,8 +18,8 @@ import pyreadstat
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell.cell import TYPE_STRING
+
+from teilhabe.core.tabular import CSVWriter, WorkbookWriter, csv_text
 
 from .models import Survey
 from .queries import Dataset, Measure, load_dataset
@@ -30,14 +29,6 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "sav": "application/x-spss-sav",
 }
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe_text(value: object) -> object:
-    """Spreadsheet programs run cells starting with = + - @ as formulas; a leading apostrophe stops that in CSV."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _number(value: object) -> object:
@@ -64,7 +55,7 @@ def dataset_frame(dataset: Dataset) -> pd.DataFrame:
 
 def write_csv(dataset: Dataset) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = CSVWriter(buffer, lineterminator="\n")
     writer.writerow([variable.name for variable in dataset.variables])
     columns = [dataset.columns[variable.name] for variable in dataset.variables]
     for position in range(dataset.size):
@@ -76,7 +67,7 @@ def write_csv(dataset: Dataset) -> bytes:
             elif variable.is_date:
                 row.append(value.isoformat())
             elif variable.is_text:
-                row.append(_safe_text(value))
+                row.append(value)
             else:
                 row.append(_number(value))
         writer.writerow(row)
@@ -86,40 +77,24 @@ def write_csv(dataset: Dataset) -> bytes:
 
 def write_xlsx(dataset: Dataset) -> bytes:
     """Sheet "data" (codes, as in the .sav), sheet "variables" (labels) and sheet "values" (value labels)."""
-    workbook = Workbook(write_only=False)
-    data = workbook.active
-    data.title = "data"
+    workbook = WorkbookWriter()
+    data = workbook.add_sheet("data")
     data.append([variable.name for variable in dataset.variables])
     columns = [dataset.columns[variable.name] for variable in dataset.variables]
     for position in range(dataset.size):
         data.append([_number(column[position]) for column in columns])
-    for variable_index, variable in enumerate(dataset.variables, start=1):
-        if not variable.is_text:
-            continue
-        for row_index in range(2, dataset.size + 2):
-            cell = data.cell(row=row_index, column=variable_index)
-            if isinstance(cell.value, str):
-                # Stored as text, so "=SUM(...)" typed by a respondent is never evaluated.
-                cell.data_type = TYPE_STRING
-    described = workbook.create_sheet("variables")
+    described = workbook.add_sheet("variables")
     described.append([_("variable"), _("label"), _("measure"), _("user-missing codes")])
     for variable in dataset.variables:
         described.append(
             [variable.name, variable.label, variable.measure, ", ".join(str(code) for code in variable.missing_values)]
         )
-    values = workbook.create_sheet("values")
+    values = workbook.add_sheet("values")
     values.append([_("variable"), _("code"), _("label")])
     for variable in dataset.variables:
         for code, label in variable.value_labels.items():
             values.append([variable.name, code, label])
-    for sheet in (described, values):
-        for row in sheet.iter_rows(min_row=2):
-            for cell in row:
-                if isinstance(cell.value, str):
-                    cell.data_type = TYPE_STRING
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook.to_bytes()
 
 
 def write_sav(dataset: Dataset) -> bytes:
@@ -178,12 +153,8 @@ def export_response(survey: Survey, format: str) -> HttpResponse:
 
 def codes_response(survey: Survey, codes: list[str]) -> HttpResponse:
     """Newly created invitation codes as a CSV download: the only time they exist in readable form."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["code"])
-    for code in codes:
-        writer.writerow([code])
-    response = HttpResponse(("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type=CONTENT_TYPES["csv"])
+    text = csv_text(([code] for code in codes), ["code"], lineterminator="\n")
+    response = HttpResponse(("\ufeff" + text).encode("utf-8"), content_type=CONTENT_TYPES["csv"])
     stamp = datetime.date.today().isoformat()
     response["Content-Disposition"] = f'attachment; filename="{survey.slug}-codes-{stamp}.csv"'
     response["Cache-Control"] = "no-store"

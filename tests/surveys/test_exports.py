@@ -158,7 +158,7 @@ def test_xlsx_has_data_variables_and_values_sheets_and_text_stays_text(answered)
     assert header[:3] == ("response_id", "submitted_on", "single")
     assert (first["single"], first["areas_health"], first["policy"], first["years"]) == (1, 2, 9, 12.5)
     cell = workbook["data"].cell(row=2, column=header.index("wish") + 1)
-    assert cell.data_type == "s" and cell.value == '=HYPERLINK("http://evil")'
+    assert cell.data_type == "s" and cell.value == '\'=HYPERLINK("http://evil")'
     variables = {row[0]: row for row in workbook["variables"].iter_rows(min_row=2, values_only=True)}
     assert variables["policy"][1:] == ("Die Integrationspolitik der Stadt ist gut.", "ordinal", "9")
     values = [row for row in workbook["values"].iter_rows(min_row=2, values_only=True) if row[0] == "single"]

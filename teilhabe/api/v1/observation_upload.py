@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import tempfile
 from pathlib import Path
@@ -22,6 +21,7 @@ from rest_framework.views import APIView
 from teilhabe.api import idempotency
 from teilhabe.api.permissions import CanUploadObservations
 from teilhabe.api.views import requested_language
+from teilhabe.core.tabular import CSVWriter
 from teilhabe.monitoring import services
 from teilhabe.monitoring.breakdowns import BreakdownKeyError, parse_key
 from teilhabe.monitoring.importing.observations import COLUMN_NAMES
@@ -197,7 +197,7 @@ def _write_csv(path: Path, rows: list[dict]) -> None:
     dimensions = sorted({dimension for row in rows for dimension in row.get("breakdown_key", {})})
     columns = [name for name in COLUMN_NAMES if any(name in row for row in rows)]
     with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
+        writer = CSVWriter(handle, lineterminator="\n", guard_formulas=False)  # read back by the importer only
         writer.writerow(columns[:3] + dimensions + columns[3:])
         for row in rows:
             categories = row.get("breakdown_key", {})

@@ -14,6 +14,8 @@ from enum import StrEnum
 
 from django.utils.translation import gettext as _
 
+from teilhabe.core.tabular import restore
+
 from .problems import CellError
 
 
@@ -45,7 +47,7 @@ LIST_SEPARATOR = "|"
 
 
 def text(value: object) -> str:
-    """The cell as stripped text; whole numbers from spreadsheets lose their '.0'."""
+    """The cell as stripped text; whole numbers from spreadsheets lose their '.0'; an export's formula guard goes."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -56,7 +58,8 @@ def text(value: object) -> str:
         return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    return str(value).strip()
+    # The exports put a quote before text that a spreadsheet would run as a formula; it is not part of the text.
+    return restore(str(value).strip())
 
 
 def number(value: object, mode: DecimalMode = DecimalMode.AUTO) -> float | None:
