@@ -160,6 +160,7 @@ def main() -> None:
         **os.environ,
         "DATABASE_URL": database_url,
         "DJANGO_DEBUG": "0",
+        "EMAIL_URL": os.environ.get("EMAIL_URL", "memorymail://"),
         "DJANGO_SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "TEILHABE_VAR_DIR": str(var_dir),

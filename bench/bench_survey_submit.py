@@ -96,6 +96,7 @@ def _environment(var_dir: str) -> dict[str, str]:
             "DATABASE_URL": _database_url(DATABASE_NAME),
             "DJANGO_SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
             "DJANGO_DEBUG": "0",
+            "EMAIL_URL": os.environ.get("EMAIL_URL", "memorymail://"),
             "TEILHABE_VAR_DIR": var_dir,
             "TEILHABE_TASKS_IMMEDIATE": "1",
             # Requests carry a simulated client address, as set by a reverse proxy (see the Lua script).

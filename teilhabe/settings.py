@@ -238,7 +238,15 @@ TEILHABE_MAX_UPLOAD_BYTES = env.int("TEILHABE_MAX_UPLOAD_BYTES", default=50 * 10
 
 # --- E-mail -----------------------------------------------------------------
 
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+# Outside debug a real mail server is required: the console backend would write password-reset and
+# invitation links into the log. Tests set memorymail:// (pyproject.toml); debug falls back to the console.
+EMAIL_URL = env.str("EMAIL_URL", default="consolemail://" if DEBUG else "")
+if not DEBUG and (not EMAIL_URL or EMAIL_URL.startswith("consolemail:")):
+    raise ImproperlyConfigured(
+        "EMAIL_URL must name a real mail server unless DJANGO_DEBUG=1, e.g. "
+        "smtp+tls://user:password@mail.example.org:587 (the console backend would log password-reset links)."
+    )
+EMAIL_CONFIG = env.email_url_config(EMAIL_URL)
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="teilhabe@localhost")
 
