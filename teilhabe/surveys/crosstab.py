@@ -13,17 +13,14 @@ from enum import StrEnum
 import numpy as np
 from numpy.typing import ArrayLike
 
+from teilhabe.core import disclosure
 from teilhabe.surveys.estimates import as_weights
-
-# Below this, a singular value of the constraint matrix counts as zero and a
-# null-space component as absent; counts are small integers, so the gap is wide.
-_NUMERICAL_ZERO = 1e-9
 
 
 class Suppression(StrEnum):
     NONE = "none"
     PRIMARY = "primary"  # fewer respondents than the threshold (but at least one)
-    SECONDARY = "secondary"  # hidden so that no primary cell can be recomputed from the totals
+    SECONDARY = "secondary"  # hidden so that no hidden cell can be narrowed down from the published ones
 
 
 @dataclass(frozen=True)
@@ -69,6 +66,7 @@ def cross_tabulate(
     *,
     weights: ArrayLike | None = None,
     threshold: int = 5,
+    protection_range: int | None = None,
     row_categories: Sequence[Hashable] | None = None,
     column_categories: Sequence[Hashable] | None = None,
 ) -> Crosstab:
@@ -78,7 +76,8 @@ def cross_tabulate(
     is refused, as it marks totals). Categories default to the sorted values
     seen; pass them to fix the order or to show empty categories. Cells with
     1 ≤ count < ``threshold`` respondents are suppressed, then further cells
-    until no suppressed cell can be recomputed from the published ones.
+    until no suppressed cell can be narrowed to an interval narrower than
+    ``protection_range`` (default: ``threshold``) from the published ones.
     """
     if len(rows) != len(columns):
         raise ValueError(f"need one row and one column value per respondent, got {len(rows)} and {len(columns)}")
@@ -99,7 +98,7 @@ def cross_tabulate(
         table[:-1, -1] = table[:-1, :-1].sum(axis=1)
         table[-1, :] = table[:-1, :].sum(axis=0)
 
-    suppression = _suppress(counts, threshold)
+    suppression = _suppress(counts, threshold, protection_range)
     values = weighted if weights is not None else counts.astype(float)
     hidden = suppression != _NONE
 
@@ -170,89 +169,18 @@ def _encode(
     return labels, codes
 
 
-def _suppress(counts: np.ndarray, threshold: int) -> np.ndarray:
+def _suppress(counts: np.ndarray, threshold: int, protection_range: int | None) -> np.ndarray:
     """Mark cells of the table with totals (last row and column) as primary or secondary.
 
-    Primary: interior cells with 1 ≤ count < threshold. Secondary, repeated
-    while some hidden cell can still be recomputed: extend the first line
-    (row, then column) holding exactly one hidden cell, or, when no such line
-    is left, the row or column of the first recomputable cell, by hiding one
-    more cell on it (section 10).
+    Primary: cells (totals included) with 1 ≤ count < threshold. Secondary: further cells until the
+    linear-programming audit of teilhabe.core.disclosure finds no hidden cell an attacker can narrow
+    to an interval narrower than the protection range (section 10).
     """
-    suppression = np.zeros(counts.shape, dtype=np.int8)
-    interior = np.zeros(counts.shape, dtype=bool)
-    interior[:-1, :-1] = True
-    suppression[interior & (counts >= 1) & (counts < threshold)] = _PRIMARY
-    while True:
-        hidden = suppression != _NONE
-        determined = _recomputable(hidden)
-        if determined is None:
-            return suppression
-        suppression[_choose_partner(determined, hidden, counts)] = _SECONDARY
-
-
-def _recomputable(hidden: np.ndarray) -> tuple[int, int] | None:
-    """The first hidden cell whose value the additive structure determines, if any.
-
-    Unknowns are the hidden cells; each row and each column of the table with
-    totals gives one equation (cells sum to the total). A hidden cell is
-    determined exactly when every solution of the homogeneous system leaves
-    it at zero, i.e. its coordinate vanishes on the null space.
-    """
-    positions = np.argwhere(hidden)
-    if positions.size == 0:
-        return None
-    rows, columns = hidden.shape
-    # Equation per line: interior cells count +1, the line's total cell −1.
-    matrix = np.zeros((rows + columns, len(positions)))
-    for unknown, (i, j) in enumerate(positions):
-        matrix[i, unknown] = -1.0 if j == columns - 1 else 1.0
-        matrix[rows + j, unknown] = -1.0 if i == rows - 1 else 1.0
-    _, singular_values, right = np.linalg.svd(matrix)
-    rank = int((singular_values > _NUMERICAL_ZERO * max(1.0, singular_values.max(initial=0.0))).sum())
-    null_space = right[rank:]
-    magnitude = np.abs(null_space).max(axis=0) if null_space.size else np.zeros(len(positions))
-    determined = np.flatnonzero(magnitude < _NUMERICAL_ZERO)
-    if determined.size == 0:
-        return None
-    i, j = positions[determined[0]]
-    return int(i), int(j)
-
-
-def _choose_partner(determined: tuple[int, int], hidden: np.ndarray, counts: np.ndarray) -> tuple[int, int]:
-    """Pick the published cell to hide next.
-
-    The line to extend is the first row, else column, with exactly one hidden
-    cell, since that cell equals the total minus the published cells; without
-    such a line, the row (else column) through ``determined``. On the line,
-    prefer in order: a non-empty cell (an empty one hides little, since
-    counts cannot be negative), an interior cell over a total, a cell whose
-    crossing line already has a hidden cell (this closes a cycle), the
-    smallest count, the first position.
-    """
-    rows, columns = counts.shape
-    row_hidden, column_hidden = hidden.sum(axis=1), hidden.sum(axis=0)
-    lines: list[tuple[str, int]] = [("row", int(i)) for i in np.flatnonzero(row_hidden == 1)]
-    lines += [("column", int(j)) for j in np.flatnonzero(column_hidden == 1)]
-    lines += [("row", determined[0]), ("column", determined[1])]
-    for orientation, index in lines:
-        if orientation == "row":
-            candidates = [(index, b) for b in range(columns) if not hidden[index, b]]
-        else:
-            candidates = [(a, index) for a in range(rows) if not hidden[a, index]]
-        if candidates:
-            break
-    else:
-        # Both lines through the cell are fully hidden: any published cell will do.
-        orientation = "table"
-        candidates = [(int(a), int(b)) for a, b in np.argwhere(~hidden)]
-        if not candidates:
-            raise AssertionError("a fully suppressed table cannot have a recomputable cell")
-
-    def preference(position: tuple[int, int]) -> tuple[bool, bool, bool, int, tuple[int, int]]:
-        a, b = position
-        is_total = a == rows - 1 or b == columns - 1
-        crossing_hidden = column_hidden[b] if orientation == "row" else row_hidden[a]
-        return (counts[a, b] == 0, is_total, crossing_hidden == 0, int(counts[a, b]), position)
-
-    return min(candidates, key=preference)
+    table = disclosure.grid_table(counts)
+    thresholds = disclosure.Thresholds(minimum=threshold, reliable=threshold, protection_range=protection_range)
+    primary = disclosure.primary_cells(table, thresholds)
+    protection = disclosure.protect(table, primary, thresholds, shape=counts.shape)
+    suppression = np.zeros(counts.size, dtype=np.int8)
+    suppression[list(protection.primary)] = _PRIMARY
+    suppression[list(protection.secondary)] = _SECONDARY
+    return suppression.reshape(counts.shape)

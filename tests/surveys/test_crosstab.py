@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from teilhabe.core import disclosure
 from teilhabe.surveys.crosstab import Suppression, cross_tabulate
 
 P, S = Suppression.PRIMARY, Suppression.SECONDARY
@@ -49,13 +50,15 @@ N = None
     [
         pytest.param(
             [[20, 3, 15], [12, 25, 30], [8, 9, 40]],
-            [[N, P, S, N], [N, N, N, N], [N, S, S, N], [N, N, N, N]],
+            [[S, P, N, N], [N, N, N, N], [S, S, N, N], [N, N, N, N]],
             id="one-small-cell-needs-a-rectangle",
         ),
         pytest.param(
             [[20, 3, 15], [12, 2, 30], [8, 9, 40]],
-            [[N, P, S, N], [N, P, S, N], [N, N, N, N], [N, N, N, N]],
-            id="two-small-cells-in-a-column-share-partners",
+            # Hiding only 3, 2 and their row partners would leave 3 + 2 = 5 known: each hidden cell
+            # is at least 1, so both would lie in [1, 4].
+            [[S, P, N, N], [S, P, N, N], [S, S, N, N], [N, N, N, N]],
+            id="two-small-cells-in-a-column-need-a-third-row",
         ),
         pytest.param(
             [[3, 0, 15], [12, 25, 30]],
@@ -64,13 +67,14 @@ N = None
         ),
         pytest.param(
             [[2, 30, 40]],
-            [[P, S, N, N], [S, S, N, N]],
-            id="single-row-hides-column-totals",
+            # The column total 2 equals the cell: both are small counts, and nothing else can hide them.
+            [[P, S, S, S], [P, S, S, S]],
+            id="single-row-with-a-small-column-total-hides-everything",
         ),
         pytest.param(
             [[0, 3], [0, 20]],
-            [[N, P, S], [N, S, S], [N, N, N]],
-            id="row-totals-hidden-when-only-empty-cells-remain",
+            [[N, P, P], [N, S, S], [N, S, S]],
+            id="small-row-total-is-primary-too",
         ),
         pytest.param(
             [[5, 0], [7, 9]],
@@ -101,10 +105,10 @@ def test_published_cells_of_the_rectangle_example():
 
 
 def test_shares_with_a_hidden_base_are_withheld():
-    # Row totals are hidden here: a published count with its row share would give the total away.
+    # Row totals and the grand total are hidden here: a published count with its share would give them away.
     crosstab = _tabulate([[0, 3], [0, 20]], threshold=5)
     cell = crosstab.cell("r1", "c0")
-    assert (cell.count, cell.row_share, cell.column_share, cell.total_share) == (0, None, None, 0.0)
+    assert (cell.count, cell.row_share, cell.column_share, cell.total_share) == (0, None, None, None)
 
 
 def test_weighted_table_suppresses_on_unweighted_counts_and_shares_weighted_values():
@@ -152,20 +156,6 @@ def test_bad_input_is_refused(rows, columns, options, message):
         cross_tabulate(rows, columns, **options)
 
 
-def _is_recomputable(hidden, position):
-    """Independent check: the cell is determined iff its unit vector lies in the row space of the
-    additivity equations restricted to the hidden cells (adding it does not raise the rank)."""
-    rows, columns = hidden.shape
-    cells = [tuple(p) for p in np.argwhere(hidden)]
-    equations = np.zeros((rows + columns, len(cells)))
-    for k, (i, j) in enumerate(cells):
-        equations[i, k] = -1.0 if j == columns - 1 else 1.0
-        equations[rows + j, k] = -1.0 if i == rows - 1 else 1.0
-    unit = np.zeros((1, len(cells)))
-    unit[0, cells.index(position)] = 1.0
-    return np.linalg.matrix_rank(np.vstack([equations, unit])) == np.linalg.matrix_rank(equations)
-
-
 tables = st.integers(1, 4).flatmap(
     lambda rows: st.integers(1, 4).flatmap(
         lambda columns: st.lists(
@@ -190,12 +180,25 @@ def test_no_suppressed_cell_can_be_recomputed_and_published_values_are_true(tabl
 
     for (i, j), count in np.ndenumerate(full):
         cell = cells[i][j]
-        is_interior = i < counts.shape[0] and j < counts.shape[1]
-        assert (cell.suppression is P) == (is_interior and 1 <= count < threshold)
+        assert (cell.suppression is P) == (1 <= count < threshold)
         if not cell.is_suppressed:
             assert cell.count == count
-        else:
-            assert not _is_recomputable(hidden, (i, j))
+    # The attacker's linear programme (hidden cells at least 1) narrows no hidden cell below the range.
+    table_ = disclosure.grid_table(full)
+    positions = [i * full.shape[1] + j for i, j in np.argwhere(hidden)]
+    for position, interval in disclosure.feasible_intervals(table_, positions).items():
+        assert interval.width >= threshold, (divmod(position, full.shape[1]), interval)
     # A line holding a hidden cell must hold at least two.
     for line_counts in list(hidden.sum(axis=1)) + list(hidden.sum(axis=0)):
         assert line_counts != 1
+
+
+def test_the_issue_example_column_is_protected():
+    """Column total 40 with 11 + 19 + 8 + 0 published: two hidden cells of 1 each were recoverable."""
+    table = [[11, 30], [19, 25], [8, 40], [0, 12], [1, 20], [1, 22]]
+    crosstab = _tabulate(table, threshold=5)
+    hidden = [[cell.is_suppressed for cell in line] for line in crosstab.cells]
+    assert hidden[4][0] and hidden[5][0]
+    # A third cell of the column is hidden, so the two are no longer pinned to 1 each.
+    assert sum(line[0] for line in hidden) >= 3
+    assert not crosstab.column_totals[0].is_suppressed and crosstab.column_totals[0].count == 40
