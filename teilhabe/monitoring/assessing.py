@@ -500,7 +500,7 @@ def rebuild_opensdg_indicator(version: IndicatorVersion, inputs: _Inputs) -> ope
     columns = tuple(settings.get("columns") or ())
     dimension_columns = {code: column for column, code in (settings.get("dimensions") or {}).items()}
     has_progress = "Progress" in columns
-    breakdowns = tuple(c for c in columns if c not in opensdg.FIXED_COLUMNS and c not in opensdg.ATTRIBUTE_COLUMNS)
+    breakdowns = opensdg.breakdown_columns_of(columns)
     empty = {column: "" for column in dimension_columns.values()}
     if "GeoCode" in columns:
         empty["GeoCode"] = ""
@@ -513,7 +513,9 @@ def rebuild_opensdg_indicator(version: IndicatorVersion, inputs: _Inputs) -> ope
                 cells[column] = inputs.category_labels.get((dimension, category), category)
         if "GeoCode" in cells:
             cells["GeoCode"] = _geocode(inputs.geographies.get(geography_id), inputs)
-        for _i, _g, _k, _kind, start, period, value, progress_value, _se, _n in observations:
+        for _i, _g, _k, kind, start, period, value, progress_value, _se, _n in observations:
+            if kind == PeriodKind.LABEL:
+                continue  # a label names no year; quarters count as their year, as in Open SDG (one per year)
             rows.append(
                 opensdg.DataRow(
                     year=start.year,

@@ -323,7 +323,7 @@ class Target(TimeStampedModel):
                                   related_name="targets")
     edition = models.ForeignKey(Edition, verbose_name=_("edition"), on_delete=models.CASCADE, related_name="targets")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.VALUE)
-    breakdown_key = models.CharField(_("group"), max_length=200, blank=True, default="",
+    breakdown_key = models.CharField(_("group"), max_length=1000, blank=True, default="",
                                      help_text=_("Empty for the total."))
     geography = models.ForeignKey(Geography, verbose_name=_("geography"), on_delete=models.PROTECT,
                                   related_name="targets")
@@ -375,12 +375,12 @@ class Observation(TimeStampedModel):
 
     indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE,
                                   related_name="observations", db_index=False)
-    period = models.CharField(_("period"), max_length=20, help_text=_("2016, 2016/17 or 2016-12-31."))
+    period = models.CharField(_("period"), max_length=40, help_text=_("2016, 2016/17 or 2016-12-31."))
     period_kind = models.CharField(_("period kind"), max_length=20,
                                    choices=[(k.value, k.value) for k in PeriodKind])
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
-    breakdown_key = models.CharField(_("breakdown"), max_length=200, blank=True, default="",
+    breakdown_key = models.CharField(_("breakdown"), max_length=1000, blank=True, default="",
                                      help_text=_("Empty for the total."))
     geography = models.ForeignKey(Geography, verbose_name=_("geography"), on_delete=models.PROTECT,
                                   related_name="observations", db_index=False)
@@ -468,7 +468,7 @@ class Assessment(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="assessments")
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="assessments")
     series_kind = models.CharField(max_length=10, choices=SeriesKind.choices)
-    breakdown_key = models.CharField(max_length=200, blank=True, default="")
+    breakdown_key = models.CharField(max_length=1000, blank=True, default="")
     geography = models.ForeignKey(Geography, on_delete=models.CASCADE, related_name="assessments")
     profile = models.CharField(max_length=30)
     status = models.CharField(max_length=30)

@@ -48,6 +48,28 @@ ATTRIBUTE_COLUMNS = frozenset(
         "BASE_PER",
     }
 )
+# Missing-value markers of statistics offices (compared case-insensitively): the cell is missing, not wrong.
+MISSING_MARKERS = frozenset(
+    {"", ".", "..", "...", "-", "–", "—", "x", "n/a", "na", "nan", "inf", "+inf", "-inf", "infinity", ":", "null",
+     "none", "nd", "n.d.", "n.v.", "k.a."}
+)
+
+
+def is_attribute_column(column: str) -> bool:
+    """Observation attributes, also numbered as publishers repeat them (COMMENT_OBS_0, COMMENT_OBS_1)."""
+    return column in ATTRIBUTE_COLUMNS or re.sub(r"_\d+$", "", column) in ATTRIBUTE_COLUMNS
+
+
+def is_missing_marker(text: str, extra: frozenset[str] = frozenset()) -> bool:
+    value = text.strip().lower()
+    return value in MISSING_MARKERS or value in extra
+
+
+def breakdown_columns_of(columns: Sequence[str]) -> tuple[str, ...]:
+    """The columns that identify a sub-series: all but the fixed columns and observation attributes."""
+    return tuple(c for c in columns if c not in FIXED_COLUMNS and not is_attribute_column(c))
+
+
 # Published result files key series by label; Open SDG publishers shorten long labels
 # (reverse-engineered from the development data, see docs/methods/progress.md).
 LABEL_MAX_LENGTH = 122
@@ -161,7 +183,12 @@ def list_indicator_ids(repository: Path) -> list[str]:
     ids = {path.stem.removeprefix("indicator_") for path in (repository / "data").glob("indicator_*.csv")}
     ids |= {path.stem for path in (repository / "meta").glob("*.md")}
     ids |= {path.stem for path in (repository / "indicator-config").glob("*.yml")}
-    return sorted(ids, key=lambda text: [int(part) if part.isdigit() else part for part in re.split(r"[-.]", text)])
+    return sorted(ids, key=natural_key)
+
+
+def natural_key(indicator_id: str) -> tuple:
+    """1-2-1 before 1-10-1 and 1-a-1 after 1-10-1: numbers by value, letters after numbers."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"[-.]", indicator_id))
 
 
 def read_repository(repository: Path, **kwargs: object) -> list[OpenSdgIndicator]:
@@ -248,7 +275,7 @@ def read_indicator(
         columns, rows = _read_data(path, translations, warnings)
     else:
         warnings.append(f"data file {path.name} is missing")
-    breakdowns = tuple(c for c in columns if c not in FIXED_COLUMNS and c not in ATTRIBUTE_COLUMNS)
+    breakdowns = breakdown_columns_of(columns)
     manual = settings.get("progress_status")
     return OpenSdgIndicator(
         indicator_id=indicator_id,
@@ -272,7 +299,10 @@ def _as_bool(value: object) -> bool:
 
 
 def _as_float(value: object) -> float | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
+    """A number from settings; empty, `[]` and other non-scalars (`target: []` in real repositories) are none."""
+    if isinstance(value, list | tuple) and len(value) == 1:
+        value = value[0]
+    if value is None or isinstance(value, list | tuple | dict) or (isinstance(value, str) and not value.strip()):
         return None
     return float(value)
 
@@ -311,8 +341,8 @@ def _parse_selection(entry: Mapping, inherited: Mapping, warnings: list[str]) ->
     return Selection(
         direction=direction,
         target=_as_float(merged.get("target")),
-        target_year=int(float(merged.get("target_year") or DEFAULT_TARGET_YEAR)),
-        base_year=int(float(merged.get("base_year") or DEFAULT_BASE_YEAR)),
+        target_year=int(_as_float(merged.get("target_year")) or DEFAULT_TARGET_YEAR),
+        base_year=int(_as_float(merged.get("base_year")) or DEFAULT_BASE_YEAR),
         limit=_as_float(merged.get("limit")),
         series=None if merged.get("series") is None else str(merged["series"]),
         unit=None if merged.get("unit") is None else str(merged["unit"]),

@@ -14,9 +14,20 @@ transaction. Running it again on the same files changes nothing. How the files m
   dimension, else created); codes are at most 30 characters so that breakdown keys fit;
 - the dataset's total is a root geography (code = the edition code); each GeoCode a district below it
   (code "<edition code>-<GeoCode>");
-- Value and Progress become the observation's value and progress value; rows without a value are
-  left out; a year label that is not a year or school year ("2015 Q4", "2005-2007") counts as its
-  first year, as in Open SDG, and is kept in the observation's note.
+- Value and Progress become the observation's value and progress value; missing-value markers
+  (empty, "..", "-", "x", "n/a", "NaN", "Inf", ... and `missing_markers`) are counted and left out;
+- the Year column is a label: years, school years, quarters ("2024 Q1"), months, dates and date
+  ranges ("17 May to 11 June 2023") become periods of their kind; a year range ("2005-2007") counts
+  as its first year, as in Open SDG, with the label in the note; any other label ("wave 3") becomes
+  an ordered period label (shown and listed, never assessed);
+- observation attributes (COMMENT_OBS, COMMENT_OBS_0, OBS_STATUS, ...) go to the observation's note,
+  not into breakdowns;
+- a placeholder file (no value at all, a sentence in the Year column) gives an indicator without data
+  that keeps the sentence as its note.
+
+A foreign repository is imported as it is: every row that is not data is left out and named in the
+report (file, row, column, reason); `strict=True` turns any left-out row into a problem. Either
+everything the report counts is stored, or nothing is.
 """
 
 from __future__ import annotations
@@ -57,7 +68,7 @@ from .models import (
     IndicatorVersion,
     Observation,
 )
-from .periods import PeriodError, PeriodKind, parse_period
+from .periods import PeriodKind, label_period, read_period_label
 from .tasks import enqueue_recompute
 
 SOURCE = "Open SDG data repository"
@@ -91,6 +102,24 @@ class OpenSdgImportReport:
     unchanged: int = 0
     rows_without_value: int = 0
     warnings: list[str] = field(default_factory=list)
+    # Rows that are not data, each "file, row N[, column C]: reason"; empty under strict=True.
+    left_out: list[str] = field(default_factory=list)
+    placeholders: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One data row as the import reads it: its period, value and (translated) cells."""
+
+    line: int
+    period: tuple[str, str, date, date, str]  # code, kind, start, end, note
+    value: float
+    progress: float | None
+    cells: dict[str, str]
+    attributes: str
+
+    def cell(self, column: str) -> str:
+        return self.cells.get(column, "")
 
 
 @dataclass(frozen=True)
@@ -107,29 +136,44 @@ class _Cell:
 
 @transaction.atomic
 def import_opensdg(
-    *, repository: Path, user, edition_code: str | None = None, title: str | None = None
+    *,
+    repository: Path,
+    user,
+    edition_code: str | None = None,
+    title: str | None = None,
+    strict: bool = False,
+    missing_markers: tuple[str, ...] = (),
 ) -> OpenSdgImportReport:
     """Import (or update) every indicator of an Open SDG repository into the edition `edition_code`.
 
     `user` is a department admin or a system actor; it is recorded in the history of the
-    observations. Raises OpenSdgImportFailed naming file and row of every problem; the database
-    is then unchanged. Schedules the recomputation of the edition's assessments.
+    observations. Rows that are not data are left out and listed in the report; with `strict`
+    they are problems. Raises OpenSdgImportFailed naming file and row of every problem; the
+    database is then unchanged. Schedules the recomputation of the edition's assessments.
     """
     if not (permissions.can_import_data(user) or services.is_system_actor(user)):
         raise PermissionDenied
     repository = Path(repository)
-    indicators, settings_by_id, cells, warnings = _read(repository)
+    markers = frozenset(marker.strip().lower() for marker in missing_markers)
+    reading = _read(repository, strict=strict, markers=markers)
+    indicators, settings_by_id, cells, warnings = reading.indicators, reading.settings, reading.cells, reading.warnings
     edition_code = edition_code or slugify(repository.resolve().name)[:50] or "opensdg"
     report = OpenSdgImportReport(edition=_edition(edition_code, title or f"Open SDG: {repository.resolve().name}"))
     report.warnings = warnings
-    report.rows_without_value = sum(1 for w in warnings if w.startswith("row without value"))
+    report.rows_without_value = reading.rows_without_value
+    report.left_out = reading.left_out
+    report.placeholders = sorted(reading.placeholders)
     root = _root_geography(report.edition)
     geographies = _geographies(root, indicators, cells)
     dimensions = _dimensions(indicators, cells)
     areas = _areas(report.edition, indicators)
-    versions = _versions(report.edition, indicators, settings_by_id, areas, dimensions, root, user)
+    versions = _versions(
+        report.edition, indicators, settings_by_id, areas, dimensions, root, user, reading.placeholders
+    )
     observations = {
-        version.indicator_id: _observation_cells(indicator, cells[indicator.indicator_id], dimensions)
+        version.indicator_id: _observation_cells(
+            indicator, cells[indicator.indicator_id], dimensions, strict=strict, left_out=report.left_out
+        )
         for indicator, version in zip(indicators, versions, strict=True)
     }
     _write_observations(observations, geographies, user, report)
@@ -142,7 +186,18 @@ def import_opensdg(
 # --------------------------------------------------------------------------- reading and checking
 
 
-def _read(repository: Path) -> tuple[list[opensdg.OpenSdgIndicator], dict[str, dict], dict[str, list], list[str]]:
+@dataclass
+class _Reading:
+    indicators: list[opensdg.OpenSdgIndicator] = field(default_factory=list)
+    settings: dict[str, dict] = field(default_factory=dict)
+    cells: dict[str, list[tuple[int, _Row]]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)
+    placeholders: dict[str, str] = field(default_factory=dict)
+    rows_without_value: int = 0
+
+
+def _read(repository: Path, *, strict: bool = False, markers: frozenset[str] = frozenset()) -> _Reading:
     """Read and check every indicator; all problems are collected before anything is written."""
     if not repository.is_dir():
         raise OpenSdgImportFailed([f"{repository}: not a directory"])
@@ -155,8 +210,9 @@ def _read(repository: Path) -> tuple[list[opensdg.OpenSdgIndicator], dict[str, d
             ]
         )
     problems: list[str] = []
-    warnings: list[str] = []
-    indicators, settings_by_id, cells = [], {}, {}
+    reading = _Reading()
+    indicators, settings_by_id, cells = reading.indicators, reading.settings, reading.cells
+    translations = opensdg.read_translations(repository, "en")
     for indicator_id in ids:
         where = f"settings of {indicator_id} (meta/{indicator_id}.md, indicator-config/{indicator_id}.yml)"
         if not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z.-]*", indicator_id) or len(indicator_id) > 50:
@@ -181,62 +237,93 @@ def _read(repository: Path) -> tuple[list[opensdg.OpenSdgIndicator], dict[str, d
             problems.append(f"data/indicator_{indicator_id}.csv or translations: {error}")
             continue
         indicators.append(indicator)
-        cells[indicator_id] = _check_data(repository, indicator, problems, warnings)
+        cells[indicator_id] = _check_data(
+            repository, indicator, problems, reading, strict=strict, markers=markers, translations=translations
+        )
     if problems:
         raise OpenSdgImportFailed(problems)
-    return indicators, settings_by_id, cells, warnings
+    return reading
 
 
 def _check_data(
-    repository: Path, indicator: opensdg.OpenSdgIndicator, problems: list[str], warnings: list[str]
-) -> list[tuple[int, opensdg.DataRow]]:
-    """Pair each data row with its line number, checking years and numbers on the way.
+    repository: Path,
+    indicator: opensdg.OpenSdgIndicator,
+    problems: list[str],
+    reading: _Reading,
+    *,
+    strict: bool,
+    markers: frozenset[str],
+    translations: Mapping[str, str],
+) -> list[tuple[int, _Row]]:
+    """Read each data row with its line number, period and value, naming every row that is not data.
 
-    The reader leaves out blank rows and turns unreadable numbers into None; an import must
-    instead say which row of which file is wrong, so the file is walked once more here.
+    The pure reader (for the progress method) keeps only rows with a readable year; the import keeps
+    every period a row names and says, file, row and column, why any other row was left out.
     """
     path = repository / "data" / f"indicator_{indicator.indicator_id}.csv"
     name = f"data/{path.name}"
     if not indicator.has_data:
         return []
-    lines: list[int] = []
+    left_out: list[str] = []
+    labels_without_period: dict[str, int] = {}
+    rows: list[tuple[int, _Row]] = []
+    missing = 0
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
-        header = [cell.strip() for cell in next(reader, [])]
+        header = [translations.get(cell.strip(), cell.strip()) for cell in next(reader, [])]
         if "Year" not in header or "Value" not in header:
             problems.append(f"{name}, row 1: the columns Year and Value are required")
             return []
-        year_at, value_at = header.index("Year"), header.index("Value")
-        progress_at = header.index("Progress") if "Progress" in header else None
+        attribute_columns = [column for column in header if opensdg.is_attribute_column(column)]
         for record in reader:
             if not any(cell.strip() for cell in record):
                 continue
             line = reader.line_num
-            year = record[year_at].strip() if year_at < len(record) else ""
-            if not re.fullmatch(r"\d{4}", year[:4]):
-                problems.append(f"{name}, row {line}, column Year: {year!r} is not a year")
+            cells = {
+                column: translations.get(cell.strip(), cell.strip())
+                for column, cell in zip(header, record, strict=False)
+            }
+            label = cells.get("Year", "")
+            value_text, progress_text = cells.get("Value", ""), cells.get("Progress", "")
+            value = _number(value_text)
+            if value is None and not opensdg.is_missing_marker(value_text, markers):
+                left_out.append(f"{name}, row {line}, column Value: {value_text!r} is not a number")
                 continue
-            for column, at in (("Value", value_at), ("Progress", progress_at)):
-                text = record[at].strip() if at is not None and at < len(record) else ""
-                if text and not _is_number(text):
-                    problems.append(f"{name}, row {line}, column {column}: {text!r} is not a number")
-            lines.append(line)
-    if len(lines) != len(indicator.rows):
-        return []  # the problems above explain the difference
-    paired = []
-    for line, row in zip(lines, indicator.rows, strict=True):
-        if row.value is None:
-            warnings.append(f"row without value: {name}, row {line}")
-            continue
-        paired.append((line, row))
-    return paired
+            progress = _number(progress_text) if "Progress" in header else None
+            if progress_text and progress is None and not opensdg.is_missing_marker(progress_text, markers):
+                left_out.append(f"{name}, row {line}, column Progress: {progress_text!r} is not a number")
+                continue
+            period = _period(label, labels_without_period)
+            if period is None:
+                left_out.append(f"{name}, row {line}, column Year: the period is empty")
+                continue
+            if value is None:
+                missing += 1
+                continue
+            attributes = "; ".join(
+                f"{column}: {cells[column]}" for column in attribute_columns if cells.get(column)
+            )
+            rows.append((line, _Row(line, period, value, progress, cells, attributes)))
+    if not rows and labels_without_period:
+        # A placeholder file: no value, a sentence in the Year column.
+        reading.placeholders[indicator.indicator_id] = " ".join(labels_without_period)[:500]
+        return []
+    reading.rows_without_value += missing
+    if missing:
+        reading.warnings.append(f"{name}: {missing} row(s) without a value (empty or a missing-value marker)")
+    if strict:
+        problems.extend(left_out)
+    else:
+        reading.left_out.extend(left_out)
+    return rows
 
 
-def _is_number(text: str) -> bool:
+def _number(text: str) -> float | None:
     try:
-        return math.isfinite(float(text))
+        number = float(text)
     except ValueError:
-        return False
+        return None
+    return number if math.isfinite(number) else None
 
 
 # --------------------------------------------------------------------------- concept
@@ -406,6 +493,7 @@ def _versions(
     dimensions: _Dimensions,
     root: Geography,
     user,
+    placeholders: Mapping[str, str] | None = None,
 ) -> list[IndicatorVersion]:
     languages = set(settings.MODELTRANSLATION_LANGUAGES)
     codes = [indicator.indicator_id for indicator in indicators]
@@ -454,7 +542,8 @@ def _versions(
                     "progress_status": indicator.progress_status,
                     "columns": list(indicator.columns),
                     "dimensions": {column: dimensions.columns[column].code for column in columns},
-                    "has_data": indicator.has_data,
+                    "has_data": indicator.has_data and indicator.indicator_id not in (placeholders or {}),
+                    "placeholder_note": (placeholders or {}).get(indicator.indicator_id, ""),
                     "root_geography": root.code,
                     "names": {lang: name for lang, name in indicator.names.items() if lang not in languages},
                 },
@@ -496,23 +585,37 @@ def _decimals(indicator: opensdg.OpenSdgIndicator) -> int:
 # --------------------------------------------------------------------------- observations
 
 
-def _period(year_label: str, year: int) -> tuple[str, str, date, date, str]:
-    """Canonical period of an Open SDG year label; other labels count as their first year, kept in the note."""
-    try:
-        period = parse_period(year_label)
-    except PeriodError:
-        period = None
-    if period is not None and period.year == year:
+def _period(label: str, labels: dict[str, int]) -> tuple[str, str, date, date, str] | None:
+    """The period a Year label names; a year range counts as its first year; other labels are ordered labels.
+
+    `labels` collects, per file, the labels that name no period, in order of appearance (their position).
+    """
+    text = " ".join(label.split())
+    if not text:
+        return None
+    period = read_period_label(text)
+    if period is not None:
         return period.code, period.kind.value, period.start, period.end, ""
-    return str(year), PeriodKind.YEAR.value, date(year, 1, 1), date(year, 12, 31), f"Open SDG year: {year_label}"
+    if re.fullmatch(r"\d{4}", text[:4]) and not text[4:5].isdigit():
+        year = int(text[:4])
+        return str(year), PeriodKind.YEAR.value, date(year, 1, 1), date(year, 12, 31), f"Open SDG year: {text}"[:500]
+    position = labels.setdefault(text, len(labels))
+    period = label_period(text, position)
+    return period.code, period.kind.value, period.start, period.end, f"Open SDG period: {text}"[:500]
 
 
 def _observation_cells(
     indicator: opensdg.OpenSdgIndicator,
-    rows: list[tuple[int, opensdg.DataRow]],
+    rows: list[tuple[int, _Row]],
     dimensions: _Dimensions,
+    *,
+    strict: bool = True,
+    left_out: list[str] | None = None,
 ) -> dict[tuple[str, str, str], _Cell]:
-    """(period, breakdown key, GeoCode) -> the row's observation; two rows in one cell are a problem."""
+    """(period, breakdown key, GeoCode) -> the row's observation.
+
+    Two rows in one cell are a problem under `strict`; otherwise the later row is left out and named.
+    """
     name = f"data/indicator_{indicator.indicator_id}.csv"
     columns = _dimension_columns(indicator)
     keys: dict[tuple[str, ...], str] = {}
@@ -531,12 +634,19 @@ def _observation_cells(
         if len(key) > BREAKDOWN_KEY_LENGTH:
             problems.append(f"{name}, row {line}: the combination of breakdowns is too long to store ({key})")
             continue
-        period = _period(row.year_label, row.year)
+        period = row.period
+        if row.attributes:
+            code, kind, start, end, note = period
+            period = (code, kind, start, end, "; ".join(filter(None, (note, row.attributes)))[:500])
         geocode = row.cell("GeoCode")
         cell = _Cell(line, period, key, geocode, row.value, row.progress if indicator.has_progress_column else None)
         identity = (period[0], key, geocode)
         if identity in result:
-            problems.append(f"{name}, row {line}: same year, breakdowns and GeoCode as row {result[identity].line}")
+            message = f"{name}, row {line}: same period, breakdowns and GeoCode as row {result[identity].line}"
+            if strict or left_out is None:
+                problems.append(message)
+            else:
+                left_out.append(message)
             continue
         result[identity] = cell
     if problems:

@@ -146,7 +146,7 @@ def test_progress_column_year_ranges_and_school_years(tmp_path, actor):
     assert rows == [
         ("2015", "year", 50.0, 10.0, "Open SDG year: 2015-2016"),
         ("2016/17", "school_year", 45.0, 11.0, ""),
-        ("2019", "year", 40.0, 20.0, "Open SDG year: 2019 Q4"),
+        ("2019-Q4", "quarter", 40.0, 20.0, ""),
     ]
 
 
@@ -213,7 +213,7 @@ def test_the_command_reports_counts(tmp_path, actor):
 
     assert out.getvalue().strip() == (
         "Edition cif: 1 indicators; observations 7 created, 0 updated, 0 deleted, 0 unchanged; "
-        "1 rows without a value left out."
+        "1 rows without a value and 0 rows that are not data left out."
     )
 
 
@@ -230,21 +230,21 @@ def test_the_command_reports_counts(tmp_path, actor):
             id="value not a number",
         ),
         pytest.param(
-            "Year,Value\n2015,1\nlast year,2\n",
+            "Year,Value\n2015,1\n,2\n",
             "",
-            "data/indicator_1-1-1.csv, row 3, column Year: 'last year' is not a year",
-            id="year not a year",
+            "data/indicator_1-1-1.csv, row 3, column Year: the period is empty",
+            id="no period",
         ),
         pytest.param(
             "Year,Value\n2015,1\n2015,2\n",
             "",
-            "data/indicator_1-1-1.csv, row 3: same year, breakdowns and GeoCode as row 2",
+            "data/indicator_1-1-1.csv, row 3: same period, breakdowns and GeoCode as row 2",
             id="two rows in one cell",
         ),
         pytest.param(
-            "Year,Progress,Value\n2015,x,1\n",
+            "Year,Progress,Value\n2015,12a,1\n",
             "",
-            "data/indicator_1-1-1.csv, row 2, column Progress: 'x' is not a number",
+            "data/indicator_1-1-1.csv, row 2, column Progress: '12a' is not a number",
             id="progress not a number",
         ),
         pytest.param(
@@ -269,22 +269,23 @@ def test_the_command_reports_counts(tmp_path, actor):
     ],
 )
 def test_bad_files_are_refused_naming_file_and_row(tmp_path, actor, csv_text, meta, problem):
+    """With --strict, any row that is not data refuses the whole repository."""
     path = repository(tmp_path, csv_text, meta or "auto_progress_calculation: true")
     before = database_state()
 
     with pytest.raises(OpenSdgImportFailed) as failure:
-        run(path, actor)
+        run(path, actor, strict=True)
 
     assert failure.value.problems == [problem]
     assert database_state() == before
 
 
 def test_every_problem_is_reported_at_once(tmp_path, actor):
-    path = repository(tmp_path, "Year,Value\n2015,x\n2016,y\n", "auto_progress_calculation: true")
-    make_repository(tmp_path, "Year,Value\nyear,1\n", "auto_progress_calculation: true", indicator_id="2-1-1")
+    path = repository(tmp_path, "Year,Value\n2015,abc\n2016,def\n", "auto_progress_calculation: true")
+    make_repository(tmp_path, "Year,Value\n,1\n", "auto_progress_calculation: true", indicator_id="2-1-1")
 
     with pytest.raises(OpenSdgImportFailed) as failure:
-        run(path, actor)
+        run(path, actor, strict=True)
 
     assert len(failure.value.problems) == 3
     assert not Edition.objects.exists()
@@ -315,13 +316,13 @@ def test_only_importers_may_import(tmp_path, db):
 
 
 def test_the_command_names_the_problems(tmp_path, db):
-    path = repository(tmp_path, "Year,Value\n2015,x\n", "auto_progress_calculation: true")
+    path = repository(tmp_path, "Year,Value\n2015,abc\n", "auto_progress_calculation: true")
 
     with pytest.raises(CommandError) as failure:
-        call_command("import_opensdg", str(path))
+        call_command("import_opensdg", str(path), "--strict")
 
     assert str(failure.value) == (
-        "Nothing was imported; 1 problem(s):\n- data/indicator_1-1-1.csv, row 2, column Value: 'x' is not a number"
+        "Nothing was imported; 1 problem(s):\n- data/indicator_1-1-1.csv, row 2, column Value: 'abc' is not a number"
     )
 
 
