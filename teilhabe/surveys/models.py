@@ -368,6 +368,31 @@ class InvitationCode(models.Model):
         return f"{self.survey.slug}: {self.code_hash[:8]}…"
 
 
+class RespondentKey(models.Model):
+    """That a response to `survey` has been counted from one browser: a keyed hash, and nothing else.
+
+    The browser holds a random token in a signed cookie (surveys.views). What is stored is
+    HMAC-SHA-256(secret key, survey id + token) (services.respondent_key), so:
+
+    - the same browser gives a different key for every survey, and keys of two surveys cannot be joined;
+    - without the server's secret key nobody can compute a key from a token, and a key reveals no token;
+    - nothing links the key to the response: no foreign key, no date, no time, and the hash itself is the
+      primary key, so rows are not numbered in the order the responses arrived.
+
+    Answers are never compared across people: two people who give identical answers are both counted.
+    """
+
+    key_hash = models.CharField(max_length=64, primary_key=True)
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("respondent key")
+        verbose_name_plural = _("respondent keys")
+
+    def __str__(self) -> str:
+        return f"{self.key_hash[:8]}…"
+
+
 class ResumeDraft(models.Model):
     """Answers saved for later, found by a hash of the code shown to the respondent; deleted on submission."""
 

@@ -8,9 +8,6 @@ Conditions ("show B if A is X") only look at earlier pages, so the server decide
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -430,7 +427,7 @@ def check_answers(questions: Sequence[QuestionSpec], answers: Answers) -> tuple[
     return kept, problems
 
 
-# --- Storage form and fingerprints ---------------------------------------------------------------------
+# --- Storage form ---------------------------------------------------------------------------------------
 
 
 def to_json(answers: Answers) -> dict[str, object]:
@@ -471,17 +468,3 @@ def from_json(data: Mapping[str, object], questions: Sequence[QuestionSpec]) -> 
         elif question.kind is Kind.FREE_TEXT and isinstance(value, str):
             answers[question.id] = value
     return answers
-
-
-def fingerprint(answers: Answers, *, key: bytes, context: Mapping[str, object] | None = None) -> str:
-    """A keyed hash of an answer set (and context such as demographic answers), to spot identical submissions.
-
-    Keyed (HMAC-SHA-256) so that nobody can test guessed answer sets against a stored fingerprint.
-    """
-    payload = json.dumps(
-        {"answers": to_json(answers), "context": dict(context or {})},
-        sort_keys=True,
-        ensure_ascii=True,
-        separators=(",", ":"),
-    )
-    return hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()

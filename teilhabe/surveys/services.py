@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import hmac
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -33,6 +33,7 @@ from .models import (
     InvitationCode,
     Option,
     Question,
+    RespondentKey,
     Response,
     ResumeDraft,
     Sex,
@@ -43,8 +44,6 @@ if TYPE_CHECKING:
     from teilhabe.accounts.models import User
     from teilhabe.participation.models import Contribution
 
-# Identical answer sets within this many seconds count as one person submitting twice.
-DUPLICATE_WINDOW_SECONDS = 10 * 60
 RESUME_DAYS = 60
 MAX_INVITATION_CODES = 20_000
 # Codes people type from a letter: no 0/O, 1/I/L; groups of four.
@@ -59,8 +58,8 @@ class AnswerError(ValidationError):
         self.problems = list(problems)
 
 
-class DuplicateSubmission(ValidationError):
-    """The same answers arrived twice within the window: probably a double click or a reload."""
+class AlreadyCounted(ValidationError):
+    """A response from this browser (its respondent token) has already been counted for this survey."""
 
 
 @dataclass(frozen=True)
@@ -138,6 +137,23 @@ def check_invitation(*, survey: Survey, code: str) -> str:
     return code_hash
 
 
+def respondent_key(*, survey: Survey, token: str) -> str:
+    """The stored form of a browser's respondent token for one survey (see models.RespondentKey).
+
+    Keyed with the server's secret and the survey, so a key can be checked by the browser that holds the
+    token, but neither computed without the secret nor joined across surveys.
+    """
+    message = f"{survey.pk}:{token}".encode()
+    return hmac.new(settings.SECRET_KEY.encode() + b":surveys.respondent", message, hashlib.sha256).hexdigest()
+
+
+def has_responded(*, survey: Survey, token: str | None) -> bool:
+    """Whether a response from the browser holding `token` has been counted for `survey`."""
+    if not token:
+        return False
+    return RespondentKey.objects.filter(key_hash=respondent_key(survey=survey, token=token)).exists()
+
+
 def submit_response(
     *,
     survey: Survey,
@@ -145,14 +161,18 @@ def submit_response(
     demographics: Demographics | None = None,
     invitation_hash: str | None = None,
     resume_hash: str | None = None,
+    respondent_token: str | None = None,
     on: datetime.date | None = None,
     questionnaire: queries.Questionnaire | None = None,
 ) -> Response:
     """Store a completed questionnaire atomically and return the response.
 
-    Checks every answer again (conditions decide which count), refuses identical answer sets within
-    the duplicate window (open mode) or an unknown or used invitation code (invitation mode). The
-    response keeps the day only; the invitation code is marked used with the day and no link.
+    Checks every answer again (conditions decide which count). One response per respondent: in
+    invitation mode per invitation code (an unknown or used code is refused), in open mode per browser
+    (`respondent_token`, from a signed cookie): a second submission with the same token raises
+    AlreadyCounted and stores nothing. Answers are never compared with other people's: identical answers
+    from two browsers are two responses. Without a token (a browser refusing cookies) the response is
+    counted. The response keeps the day only; the invitation code is marked used with the day and no link.
     """
     if not survey.is_accepting_responses(on=on):
         raise ValidationError(_("This survey is not accepting responses."))
@@ -168,48 +188,37 @@ def submit_response(
     is_invitation = survey.mode == Survey.Mode.INVITATION
     if is_invitation and not invitation_hash:
         raise ValidationError({"code": _("Please enter your invitation code first.")})
-
-    duplicate_key = None
-    if not is_invitation:
-        digest = rules.fingerprint(kept, key=settings.SECRET_KEY.encode(), context=demographics.as_context())
-        duplicate_key = f"surveys:submission:{survey.pk}:{digest}"
+    key = respondent_key(survey=survey, token=respondent_token) if respondent_token and not is_invitation else None
     day = on or timezone.localdate()
-    is_marked = False
-    try:
+    with transaction.atomic():
+        if key is not None:
+            _claim_respondent_key(survey, key)
         if connection.vendor == "postgresql" and not is_invitation and not resume_hash:
             # The common case, a response to an open survey, costs one statement on PostgreSQL.
-            _mark_submission(duplicate_key)
-            is_marked = True
             response = _new_response(survey, demographics, day)
             rows = _answer_rows(response, questionnaire, kept)
             if rows:
                 return _insert_at_once(response, rows)
-        # Otherwise one transaction; with the database cache the mark is written in it too (one commit,
-        # rolled back with it); with Redis it is removed below if storing fails.
-        with transaction.atomic():
-            if duplicate_key is not None and not is_marked:
-                _mark_submission(duplicate_key)
-                is_marked = True
-            return _store_response(
-                survey=survey,
-                questionnaire=questionnaire,
-                answers=kept,
-                demographics=demographics,
-                invitation_hash=invitation_hash if is_invitation else None,
-                resume_hash=resume_hash,
-                day=day,
-            )
-    except BaseException:
-        if is_marked:
-            cache.delete(duplicate_key)
-        raise
-
-
-def _mark_submission(duplicate_key: str | None) -> None:
-    if duplicate_key is not None and not cache.add(duplicate_key, 1, timeout=DUPLICATE_WINDOW_SECONDS):
-        raise DuplicateSubmission(
-            _("These exact answers were submitted a moment ago, so we have not counted them again.")
+        return _store_response(
+            survey=survey,
+            questionnaire=questionnaire,
+            answers=kept,
+            demographics=demographics,
+            invitation_hash=invitation_hash if is_invitation else None,
+            resume_hash=resume_hash,
+            day=day,
         )
+
+
+def _claim_respondent_key(survey: Survey, key: str) -> None:
+    """Record the key in the response's transaction; the primary key refuses a second (also a concurrent) one."""
+    try:
+        with transaction.atomic():
+            RespondentKey.objects.create(key_hash=key, survey=survey)
+    except IntegrityError:
+        raise AlreadyCounted(
+            _("Your answers from this browser were already counted, so this submission was not counted again.")
+        ) from None
 
 
 def _new_response(survey: Survey, demographics: Demographics, day: datetime.date) -> Response:

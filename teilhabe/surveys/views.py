@@ -7,6 +7,9 @@ final submission stores a response. "Save for later" keeps them under a random c
 
 from __future__ import annotations
 
+import functools
+import secrets
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -35,10 +38,12 @@ from .forms import (
 )
 from .models import Answer, Survey
 
-# A browser-session cookie (signed) lists the surveys this browser has submitted: one response per session,
-# without writing anything to the database for it.
-SUBMITTED_COOKIE = "surveys_submitted"
-SUBMITTED_SALT = "teilhabe.surveys.submitted"
+# One response per browser in open mode: the browser keeps a random respondent token in a signed cookie;
+# only a keyed hash of it per survey is stored when a response is counted (models.RespondentKey).
+RESPONDENT_COOKIE = "surveys_respondent"
+RESPONDENT_SALT = "teilhabe.surveys.respondent"
+RESPONDENT_COOKIE_DAYS = 365
+OUTCOME_COUNTED, OUTCOME_ALREADY = "counted", "already"
 
 
 # --- Session state of a respondent ----------------------------------------------------------------------------
@@ -60,27 +65,52 @@ def _set_progress(request: HttpRequest, survey: Survey, progress: dict) -> None:
     request.session[_progress_key(survey)] = progress
 
 
-def _submitted_surveys(request: HttpRequest) -> list[int]:
-    value = request.get_signed_cookie(SUBMITTED_COOKIE, default="", salt=SUBMITTED_SALT)
-    return [int(part) for part in value.split(",") if part.isdigit()]
+def _respondent_token(request: HttpRequest) -> str:
+    """This browser's respondent token: from its signed cookie, or new (then `_with_respondent_token` sets it)."""
+    token = getattr(request, "_survey_respondent_token", None)
+    if token is None:
+        token = request.get_signed_cookie(
+            RESPONDENT_COOKIE, default=None, salt=RESPONDENT_SALT, max_age=RESPONDENT_COOKIE_DAYS * 86400
+        )
+        if not token:
+            token = secrets.token_urlsafe(24)
+            request._survey_respondent_token_is_new = True
+        request._survey_respondent_token = token
+    return token
+
+
+def _with_respondent_token(view):
+    """Issue the respondent cookie with a survey's answering pages when the browser has none yet."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        _respondent_token(request)
+        response = view(request, *args, **kwargs)
+        if getattr(request, "_survey_respondent_token_is_new", False):
+            response.set_signed_cookie(
+                RESPONDENT_COOKIE,
+                request._survey_respondent_token,
+                salt=RESPONDENT_SALT,
+                max_age=RESPONDENT_COOKIE_DAYS * 86400,
+                httponly=True,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
+        return response
+
+    return wrapper
 
 
 def _has_submitted(request: HttpRequest, survey: Survey) -> bool:
-    return survey.pk in _submitted_surveys(request)
+    """Whether this browser's response to an open survey has been counted."""
+    return survey.mode == Survey.Mode.OPEN and services.has_responded(survey=survey, token=_respondent_token(request))
 
 
-def _mark_submitted(request: HttpRequest, response: HttpResponse, survey: Survey) -> HttpResponse:
+def _to_thanks(request: HttpRequest, survey: Survey, outcome: str) -> HttpResponse:
+    """Forget the answers of this browser's session and show the one message of `outcome` on the thank-you page."""
     request.session.pop(_progress_key(survey), None)
-    surveys = sorted({*_submitted_surveys(request), survey.pk})[-50:]
-    response.set_signed_cookie(
-        SUBMITTED_COOKIE,
-        ",".join(map(str, surveys)),
-        salt=SUBMITTED_SALT,
-        httponly=True,
-        samesite="Lax",
-        secure=settings.SESSION_COOKIE_SECURE,
-    )
-    return response
+    request.session[f"surveys:outcome:{survey.pk}"] = outcome
+    return redirect("surveys:survey_thanks", slug=survey.slug)
 
 
 def _answering(request: HttpRequest, slug: str) -> tuple[Survey, bool]:
@@ -126,6 +156,7 @@ def survey_list(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_GET
+@_with_respondent_token
 def survey_detail(request: HttpRequest, slug: str) -> HttpResponse:
     survey = queries.get_survey(slug)
     if survey.status == Survey.Status.DRAFT and not permissions.can_preview(request.user, survey):
@@ -168,11 +199,11 @@ def _render_detail(
 
 @require_POST
 @limit_public_form("survey_start")
+@_with_respondent_token
 def survey_start(request: HttpRequest, slug: str) -> HttpResponse:
     survey, is_preview = _answering(request, slug)
-    if not is_preview and survey.mode == Survey.Mode.OPEN and _has_submitted(request, survey):
-        messages.info(request, _("You have already taken part in this survey. Thank you!"))
-        return redirect("surveys:survey_thanks", slug=survey.slug)
+    if not is_preview and _has_submitted(request, survey):
+        return _to_thanks(request, survey, OUTCOME_ALREADY)
     invitation_hash = None
     if survey.mode == Survey.Mode.INVITATION and not is_preview:
         form = CodeForm(request.POST)
@@ -214,6 +245,7 @@ def survey_resume(request: HttpRequest, slug: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 @limit_public_form("survey_page", rate=settings.TEILHABE_RATE_SURVEY_PAGE)
+@_with_respondent_token
 def survey_page(request: HttpRequest, slug: str, page: int) -> HttpResponse:
     survey, is_preview = _answering(request, slug)
     questionnaire = queries.get_questionnaire(survey)
@@ -225,8 +257,7 @@ def survey_page(request: HttpRequest, slug: str, page: int) -> HttpResponse:
             messages.info(request, _("Please enter your invitation code to begin."))
             return redirect("surveys:survey_detail", slug=survey.slug)
         if not is_preview and _has_submitted(request, survey):
-            messages.info(request, _("You have already taken part in this survey. Thank you!"))
-            return redirect("surveys:survey_thanks", slug=survey.slug)
+            return _to_thanks(request, survey, OUTCOME_ALREADY)
         progress = _new_progress()
     answers = rules.from_json(progress["answers"], questionnaire.specs)
     if page == questionnaire.demographic_page:
@@ -375,6 +406,7 @@ def _save_for_later(request: HttpRequest, survey: Survey, progress: dict, is_pre
 @never_cache
 @require_http_methods(["GET", "POST"])
 @limit_public_form("survey_submit")
+@_with_respondent_token
 def survey_submit(request: HttpRequest, slug: str) -> HttpResponse:
     """The final submission: from the last page's "submit" button (with that page's answers), or from the
     confirmation shown when the last page was not known in advance (conditional pages)."""
@@ -431,9 +463,8 @@ def _finish(
         if problems:
             messages.warning(request, _("Preview: some required questions were not answered."))
         return redirect("surveys:survey_thanks", slug=survey.slug)
-    if survey.mode == Survey.Mode.OPEN and _has_submitted(request, survey):
-        messages.info(request, _("You have already taken part in this survey. Thank you!"))
-        return redirect("surveys:survey_thanks", slug=survey.slug)
+    if _has_submitted(request, survey):
+        return _to_thanks(request, survey, OUTCOME_ALREADY)
     try:
         services.submit_response(
             survey=survey,
@@ -441,6 +472,7 @@ def _finish(
             demographics=_demographics(progress),
             invitation_hash=progress.get("invitation"),
             resume_hash=progress.get("resume"),
+            respondent_token=_respondent_token(request),
             questionnaire=questionnaire,
         )
     except services.AnswerError as error:
@@ -448,14 +480,14 @@ def _finish(
         page = questionnaire.question_by_id[error.problems[0].question_id].page
         messages.error(request, _("Some answers are missing or need a correction. Please check this page."))
         return redirect("surveys:survey_page", slug=survey.slug, page=page)
-    except services.DuplicateSubmission as error:
-        messages.info(request, error.messages[0])
+    except services.AlreadyCounted:
+        return _to_thanks(request, survey, OUTCOME_ALREADY)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
         request.session.pop(_progress_key(survey), None)
         return redirect("surveys:survey_detail", slug=survey.slug)
-    return _mark_submitted(request, redirect("surveys:survey_thanks", slug=survey.slug), survey)
+    return _to_thanks(request, survey, OUTCOME_COUNTED)
 
 
 @never_cache
@@ -473,14 +505,18 @@ def survey_saved(request: HttpRequest, slug: str) -> HttpResponse:
 def survey_thanks(request: HttpRequest, slug: str) -> HttpResponse:
     survey = queries.get_survey(slug)
     was_preview = request.session.get("surveys:preview-done") == survey.pk
-    if not (_has_submitted(request, survey) or was_preview):
-        return redirect("surveys:survey_detail", slug=survey.slug)
+    outcome = request.session.get(f"surveys:outcome:{survey.pk}")
+    if outcome is None and not was_preview:
+        if not _has_submitted(request, survey):
+            return redirect("surveys:survey_detail", slug=survey.slug)
+        outcome = OUTCOME_ALREADY
     return render(
         request,
         "surveys/survey_thanks.html",
         {
             "survey": survey,
             "was_preview": was_preview,
+            "was_counted": outcome == OUTCOME_COUNTED,
             "can_view_results": permissions.can_view_results(request.user, survey),
         },
     )

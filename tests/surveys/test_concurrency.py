@@ -56,14 +56,28 @@ def test_one_invitation_code_used_twice_at_once_admits_one_response():
     assert InvitationCode.objects.get().used_on is not None
 
 
-def test_identical_answers_arriving_at_once_count_once():
+def test_one_browser_submitting_twice_at_once_counts_once():
+    """A double click: two requests with the same respondent token race; one response is stored."""
     survey = SurveyFactory()
     question = QuestionFactory(survey=survey, is_required=True)
     yes = OptionFactory(question=question, value=1)
 
     def submit():
-        return services.submit_response(survey=survey, answers={question.pk: yes.pk})
+        return services.submit_response(survey=survey, answers={question.pk: yes.pk}, respondent_token="one-browser")
 
     outcomes = run_together([submit, submit])
-    assert sum(isinstance(outcome, services.DuplicateSubmission) for outcome in outcomes) == 1
+    assert sum(isinstance(outcome, services.AlreadyCounted) for outcome in outcomes) == 1
     assert Response.objects.filter(survey=survey).count() == 1
+
+
+def test_two_browsers_with_identical_answers_at_once_both_count():
+    survey = SurveyFactory()
+    question = QuestionFactory(survey=survey, is_required=True)
+    yes = OptionFactory(question=question, value=1)
+
+    def submit_as(token):
+        return lambda: services.submit_response(survey=survey, answers={question.pk: yes.pk}, respondent_token=token)
+
+    outcomes = run_together([submit_as("browser-a"), submit_as("browser-b")])
+    assert not any(isinstance(outcome, Exception) for outcome in outcomes)
+    assert Response.objects.filter(survey=survey).count() == 2

@@ -195,14 +195,6 @@ def test_from_json_drops_unknown_questions_and_shapes():
     assert rules.from_json({"999": 1, "100": "1", "x": 2, "105": True}, [SINGLE, NUMBER]) == {}
 
 
-def test_fingerprint_depends_on_answers_context_and_key():
-    base = rules.fingerprint({100: 1}, key=b"k", context={"sex": ""})
-    assert base == rules.fingerprint({100: 1}, key=b"k", context={"sex": ""})
-    assert base != rules.fingerprint({100: 2}, key=b"k", context={"sex": ""})
-    assert base != rules.fingerprint({100: 1}, key=b"k", context={"sex": "female"})
-    assert base != rules.fingerprint({100: 1}, key=b"other", context={"sex": ""})
-
-
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.one_of(st.none(), st.sampled_from(["1", "2", "3", "4", "7", "", "x"])), min_size=3, max_size=3))
 def test_a_ranking_that_parses_is_a_valid_answer(places):

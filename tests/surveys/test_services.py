@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from teilhabe.participation.models import Contribution, Review
 from teilhabe.surveys import services
-from teilhabe.surveys.models import Answer, InvitationCode, Option, Response, ResumeDraft, Survey
+from teilhabe.surveys.models import Answer, InvitationCode, Option, RespondentKey, Response, ResumeDraft, Survey
 from tests.accounts.factories import UserFactory
 from tests.monitoring.factories import AreaOfActionFactory, DistrictFactory, EditionFactory
 from tests.participation.factories import ProcedureFactory
@@ -132,13 +132,62 @@ def test_a_survey_that_is_not_open_takes_no_response(status, opens_on, closes_on
     assert Response.objects.count() == 0
 
 
-def test_identical_answers_within_the_window_count_once():
+def test_two_people_with_identical_answers_are_both_counted():
+    """Answers are never compared across people: two browsers (tokens), or no token at all, each count."""
     kinds = all_kinds_survey()
-    services.submit_response(survey=kinds.survey, answers=complete_answers(kinds), on=DAY)
-    with pytest.raises(services.DuplicateSubmission):
-        services.submit_response(survey=kinds.survey, answers=complete_answers(kinds), on=DAY)
-    services.submit_response(survey=kinds.survey, answers=complete_answers(kinds, wish="Anders"), on=DAY)
+    for token in ("browser-a", "browser-b", None, None):
+        services.submit_response(survey=kinds.survey, answers=complete_answers(kinds), respondent_token=token, on=DAY)
+    assert Response.objects.count() == 4
+    assert RespondentKey.objects.count() == 2
+
+
+def test_a_second_submission_from_the_same_browser_is_not_counted():
+    kinds = all_kinds_survey()
+    services.submit_response(survey=kinds.survey, answers=complete_answers(kinds), respondent_token="browser-a", on=DAY)
+    answers_before = Answer.objects.count()
+    with pytest.raises(services.AlreadyCounted):
+        services.submit_response(
+            survey=kinds.survey, answers=complete_answers(kinds, wish="Anders"), respondent_token="browser-a", on=DAY
+        )
+    assert Response.objects.count() == 1
+    assert Answer.objects.count() == answers_before
+    assert RespondentKey.objects.count() == 1
+
+
+def test_the_same_browser_may_answer_another_survey():
+    first, second = all_kinds_survey(), all_kinds_survey()
+    services.submit_response(survey=first.survey, answers=complete_answers(first), respondent_token="browser-a", on=DAY)
+    services.submit_response(
+        survey=second.survey, answers=complete_answers(second), respondent_token="browser-a", on=DAY
+    )
     assert Response.objects.count() == 2
+
+
+def test_the_stored_key_is_keyed_per_survey_and_reveals_no_token():
+    """Only HMAC(secret, survey + token) is kept: no token, no link to the response, no time."""
+    first, second = all_kinds_survey(), all_kinds_survey()
+    token = "browser-a-token"
+    services.submit_response(survey=first.survey, answers=complete_answers(first), respondent_token=token, on=DAY)
+    services.submit_response(survey=second.survey, answers=complete_answers(second), respondent_token=token, on=DAY)
+    rows = list(RespondentKey.objects.values())
+    assert {field for row in rows for field in row} == {"key_hash", "survey_id"}
+    assert len({row["key_hash"] for row in rows}) == 2
+    assert all(token not in row["key_hash"] for row in rows)
+    assert (
+        services.respondent_key(survey=first.survey, token=token)
+        == RespondentKey.objects.get(survey=first.survey).key_hash
+    )
+    assert services.has_responded(survey=first.survey, token=token)
+    assert not services.has_responded(survey=first.survey, token="another-browser")
+
+
+def test_a_refused_answer_set_leaves_the_browser_free_to_submit_again():
+    kinds = all_kinds_survey()
+    with pytest.raises(services.AnswerError):
+        services.submit_response(survey=kinds.survey, answers={}, respondent_token="browser-a", on=DAY)
+    assert not RespondentKey.objects.exists()
+    services.submit_response(survey=kinds.survey, answers=complete_answers(kinds), respondent_token="browser-a", on=DAY)
+    assert Response.objects.count() == 1
 
 
 def test_a_refused_submission_does_not_block_the_corrected_one():
