@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: private, no-store for signed-in people and the admin (teilhabe.core.middleware).
+    "teilhabe.core.middleware.PrivateResponsesMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "teilhabe.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -210,8 +212,17 @@ TEILHABE_OIDC_SATISFIES_MFA = env.bool("TEILHABE_OIDC_SATISFIES_MFA", default=Tr
 # --- Internationalisation ---------------------------------------------------
 
 LANGUAGE_CODE = env.str("TEILHABE_DEFAULT_LANGUAGE", default="de")
-LANGUAGES = [("de", _("German")), ("en", _("English"))]
-# Languages content is translated into (one database column each).
+LANGUAGES = [
+    ("de", _("German")),
+    ("en", _("English")),
+    ("ar", _("Arabic")),
+    ("fa", _("Persian")),
+    ("tr", _("Turkish")),
+    ("uk", _("Ukrainian")),
+    ("ru", _("Russian")),
+]
+# Languages content is translated into (one database column each). The interface languages beyond these
+# show content in German or English, marked with its own `lang` (docs/translations.md).
 MODELTRANSLATION_LANGUAGES = ("de", "en")
 MODELTRANSLATION_DEFAULT_LANGUAGE = "de"
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("de", "en")}
@@ -235,6 +246,10 @@ WHITENOISE_USE_FINDERS = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 TEILHABE_MAX_UPLOAD_BYTES = env.int("TEILHABE_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
+# Zip-based uploads (XLSX, DOCX, ODT) are checked before parsing (teilhabe.core.uploads.check_archive).
+TEILHABE_ARCHIVE_MAX_UNCOMPRESSED_BYTES = env.int("TEILHABE_ARCHIVE_MAX_UNCOMPRESSED_BYTES", default=256 * 1024 * 1024)
+TEILHABE_ARCHIVE_MAX_RATIO = env.int("TEILHABE_ARCHIVE_MAX_RATIO", default=100)
+TEILHABE_ARCHIVE_MAX_MEMBERS = env.int("TEILHABE_ARCHIVE_MAX_MEMBERS", default=10_000)
 
 # --- E-mail -----------------------------------------------------------------
 
@@ -286,7 +301,7 @@ CONTENT_SECURITY_POLICY = {
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "teilhabe.api.authentication.SecondFactorTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -316,6 +331,11 @@ SPECTACULAR_SETTINGS = {
 
 # Counts below this are suppressed in everything public (disclosure control).
 TEILHABE_MIN_PUBLIC_COUNT = env.int("TEILHABE_MIN_PUBLIC_COUNT", default=5)
+# Figures whose base (sample size, else denominator) lies below this are shown in parentheses (limited
+# reliability); a withheld cell's feasible interval must be at least the protection range wide (0: the
+# minimum count). docs/methods/disclosure-control.md
+TEILHABE_LIMITED_RELIABILITY_COUNT = env.int("TEILHABE_LIMITED_RELIABILITY_COUNT", default=30)
+TEILHABE_DISCLOSURE_PROTECTION_RANGE = env.int("TEILHABE_DISCLOSURE_PROTECTION_RANGE", default=0)
 TEILHABE_DATA_LICENCE = env.str("TEILHABE_DATA_LICENCE", default="dl-de/by-2-0")
 # Uploaded import files wait here (private, not under MEDIA_ROOT) between the admin's preview and confirmation.
 TEILHABE_IMPORT_DIR = Path(env.str("TEILHABE_IMPORT_DIR", default=str(VAR_DIR / "imports")))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.query import ModelIterable
 from django.shortcuts import get_object_or_404
@@ -17,6 +16,13 @@ from .models import AreaOfAction, Edition, Indicator, IndicatorVersion, Observat
 def get_current_edition() -> Edition | None:
     edition = Edition.objects.filter(is_current=True).first()
     return edition or Edition.objects.order_by("-adopted_on", "-pk").first()
+
+
+def list_fields_of_action(edition: Edition | None) -> QuerySet[AreaOfAction]:
+    """The top-level areas of action (fields) of one edition, in the concept's order; none without an edition."""
+    if edition is None:
+        return AreaOfAction.objects.none()
+    return AreaOfAction.objects.filter(edition=edition, parent__isnull=True).order_by("position", "code")
 
 
 def list_top_areas_with_indicators(edition: Edition) -> QuerySet[AreaOfAction]:
@@ -81,30 +87,43 @@ def list_assessments(*, edition: Edition, indicator=None, geography_code: str | 
     return rows.order_by("indicator__code", "series_kind", "breakdown_key", "geography__code")
 
 
-# --- Public data: release dates, small counts, corrections ------------------------------------------
-# Pages, API and downloads read observations through list_public_observations: the one place where the
-# disclosure rules live (nothing before its release date; counts below the threshold suppressed).
+# --- Public data: release dates, disclosure control, corrections ------------------------------------
+# Pages, API, downloads and assessments read observations through list_public_observations: the one
+# gateway to them (nothing before its release date; disclosure control of disclosing.py applied).
 
 SUPPRESSED_COUNT_FIELDS = ("numerator", "denominator", "sample_size")
-
-
-def suppress_small_counts(observation: Observation, *, threshold: int | None = None) -> Observation:
-    """Blank (None) the counts of one observation that lie below the public threshold; returns it."""
-    limit = settings.TEILHABE_MIN_PUBLIC_COUNT if threshold is None else threshold
-    for name in SUPPRESSED_COUNT_FIELDS:
-        count = getattr(observation, name)
-        if count is not None and count < limit:
-            setattr(observation, name, None)
-    return observation
+# Observations disclosed together: decisions are made per indicator, so a chunk holds a few of them.
+_DISCLOSURE_CHUNK = 2000
 
 
 class _PublicObservationIterable(ModelIterable):
-    """Suppresses small counts on every instance as it is loaded, so that no caller can forget it."""
+    """Applies disclosure control to every instance as it is loaded, so that no caller can forget it.
+
+    Each instance gets `reliability` ("withheld", "limited", "published"), `is_withheld` and
+    `is_limited`; a withheld one has value, standard error, counts and progress value None.
+    """
+
+    day: date | None = None
 
     def __iter__(self):
-        threshold = settings.TEILHABE_MIN_PUBLIC_COUNT
+        from . import disclosing
+
+        day = self.day or timezone.localdate()
+        chunk: list[Observation] = []
+
+        def flush():
+            decisions = disclosing.decide({o.indicator_id for o in chunk}, released=released_by(day))
+            for observation in chunk:
+                reliability = decisions.get(observation.pk, disclosing.Reliability.WITHHELD)
+                yield disclosing.apply(observation, reliability)
+
         for observation in super().__iter__():
-            yield suppress_small_counts(observation, threshold=threshold)
+            chunk.append(observation)
+            if len(chunk) >= _DISCLOSURE_CHUNK:
+                yield from flush()
+                chunk = []
+        if chunk:
+            yield from flush()
 
 
 def released_by(day: date) -> Q:
@@ -115,9 +134,10 @@ def released_by(day: date) -> Q:
 def list_public_observations(*, on: date | None = None) -> QuerySet[Observation]:
     """Observations the public may see on `on` (default: today), with indicator and geography joined.
 
-    Excludes observations whose release date lies in the future; counts (numerator, denominator, sample
-    size) below settings.TEILHABE_MIN_PUBLIC_COUNT are None on every instance it yields. Filter, order and
-    slice freely, but read counts from instances, not through .values()/.values_list(), which bypass it.
+    Excludes observations whose release date lies in the future and applies disclosure control
+    (docs/methods/disclosure-control.md) to every instance it yields: withheld observations have no
+    value, standard error, counts or progress value. Filter, order and slice freely, but read figures
+    from instances, not through .values()/.values_list(), which bypass it.
     """
     day = on or timezone.localdate()
     rows = (
@@ -125,7 +145,8 @@ def list_public_observations(*, on: date | None = None) -> QuerySet[Observation]
         .select_related("indicator", "geography")
         .order_by("indicator__code", "geography__code", "breakdown_key", "period_start")
     )
-    rows._iterable_class = _PublicObservationIterable  # the queryset keeps it through filter()/order_by()
+    # The queryset keeps its iterable class through filter()/order_by(); the class carries the day.
+    rows._iterable_class = type("PublicObservationIterable", (_PublicObservationIterable,), {"day": day})
     return rows
 
 
@@ -165,7 +186,7 @@ def list_corrections(*, indicator: Indicator | None = None, on: date | None = No
         history.objects.filter(id__in=revised)
         .order_by("id", "history_date", "history_id")
         .values("id", "value", "released_on", "history_date", "history_type", "history_change_reason",
-                "period", "breakdown_key", "indicator__code", "geography__code")
+                "period", "breakdown_key", "indicator__code", "geography__code", "indicator_id")
     )
     corrections: list[Correction] = []
     previous = None
@@ -186,5 +207,12 @@ def list_corrections(*, indicator: Indicator | None = None, on: date | None = No
                     reason=record["history_change_reason"] or "",
                 ))
         previous = record
+    # A withheld observation's old and new values are withheld too.
+    from . import disclosing
+
+    day = on or timezone.localdate()
+    indicator_ids = {record["indicator_id"] for record in records}
+    decisions = disclosing.decide(indicator_ids, released=released_by(day)) if corrections else {}
+    corrections = [c for c in corrections if decisions.get(c.observation_id) is not disclosing.Reliability.WITHHELD]
     corrections.sort(key=lambda correction: correction.corrected_at, reverse=True)
     return corrections
