@@ -9,8 +9,8 @@ suppression that widens those intervals until none pins a withheld count.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 import numpy as np
@@ -337,7 +337,7 @@ def protect(
         if not published:
             break
 
-        def preference(cell: int) -> tuple[bool, bool, bool, float, int]:
+        def preference(cell: int, related: set[int] = related) -> tuple[bool, bool, bool, float, int]:
             value = table.values[cell]
             return (cell not in related, cell in totals, value < thresholds.range, value, cell)
 

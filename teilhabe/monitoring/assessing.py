@@ -18,7 +18,6 @@ from datetime import date
 from enum import Enum
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from teilhabe.core.cache import bump_data_version
@@ -31,11 +30,10 @@ from .models import (
     Edition,
     Geography,
     IndicatorVersion,
-    Observation,
     Target,
 )
 from .periods import PeriodKind
-from .queries import get_current_edition
+from .queries import get_current_edition, list_public_observations
 
 # Key of IndicatorVersion.profile_parameters under which an Open SDG import keeps the publisher's settings.
 OPENSDG_PARAMETERS = "opensdg"
@@ -192,14 +190,20 @@ def _load(edition: Edition, indicator_ids: Iterable[int] | None, today: date) ->
     )
     if not ids:
         return inputs
-    # The assessment is published, so it only uses observations that are public today.
-    released = Q(released_on__isnull=True) | Q(released_on__lte=today)
+    # The assessment is published, so it reads observations through the public gateway: only those
+    # released today, withheld ones without any figure (docs/methods/disclosure-control.md).
     rows = (
-        Observation.objects.filter(released, indicator_id__in=ids)
+        list_public_observations(on=today)
+        .filter(indicator_id__in=ids)
+        .select_related(None)
+        .only(
+            "indicator", "geography", "breakdown_key", "period_kind", "period_start", "period", "value",
+            "progress_value", "standard_error", "sample_size", "numerator", "denominator",
+        )
         .order_by("indicator_id", "geography_id", "breakdown_key", "period_start")
-        .values_list(*OBSERVATION_FIELDS)
     )
-    for row in rows.iterator(chunk_size=10_000):
+    for observation in rows.iterator(chunk_size=10_000):
+        row = tuple(getattr(observation, name) for name in OBSERVATION_FIELDS) + (observation.is_withheld,)
         inputs.observations[row[0]][(row[1], row[2])].append(row)
     opensdg_dimensions = {
         code
@@ -218,7 +222,7 @@ def _points(rows: list[tuple]) -> tuple[tuple[progress.Point, ...], list[str]]:
     """Observations of one series as yearly points; of two in the same year the later one counts."""
     by_year: dict[int, tuple[str, progress.Point]] = {}
     warnings: list[str] = []
-    for _i, _g, _k, kind, start, period, value, progress_value, standard_error, sample_size in rows:
+    for _i, _g, _k, kind, start, period, value, progress_value, standard_error, sample_size, withheld in rows:
         if kind not in YEAR_LIKE_PERIODS:
             warnings.append(f"period {period} is not a year, a school year or a date; left out")
             continue
@@ -227,6 +231,7 @@ def _points(rows: list[tuple]) -> tuple[tuple[progress.Point, ...], list[str]]:
             value=progress_value if progress_value is not None else value,
             standard_error=standard_error,
             sample_size=sample_size,
+            is_withheld=withheld,
         )
         if start.year in by_year:
             earlier = by_year[start.year][0]
@@ -513,7 +518,9 @@ def rebuild_opensdg_indicator(version: IndicatorVersion, inputs: _Inputs) -> ope
                 cells[column] = inputs.category_labels.get((dimension, category), category)
         if "GeoCode" in cells:
             cells["GeoCode"] = _geocode(inputs.geographies.get(geography_id), inputs)
-        for _i, _g, _k, kind, start, period, value, progress_value, _se, _n in observations:
+        for _i, _g, _k, kind, start, period, value, progress_value, _se, _n, withheld in observations:
+            if withheld:
+                continue  # withheld for too few cases: not in the public data
             if kind == PeriodKind.LABEL:
                 continue  # a label names no year; quarters count as their year, as in Open SDG (one per year)
             rows.append(

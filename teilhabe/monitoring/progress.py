@@ -237,6 +237,8 @@ class Point:
     value: float
     standard_error: float | None = None
     sample_size: int | None = None
+    # Withheld by disclosure control (too few cases): no value, standard error or sample size is known.
+    is_withheld: bool = False
 
 
 @dataclass(frozen=True)
@@ -736,6 +738,17 @@ def assess_series(points: Sequence[Point], options: SeriesOptions | None = None)
 
     if len(set(years)) != len(years):
         return unavailable(Reason.DUPLICATE_YEARS, "a year occurs more than once")
+    withheld_years = [p.year for p in points if p.is_withheld]
+    if withheld_years and (current is None or max(withheld_years) > current.year):
+        # The latest value is withheld for too few cases; its sample size is not known here either.
+        return unavailable(
+            Reason.SUPPRESSED,
+            "suppressed: the latest value is withheld for too few cases",
+            is_suppressed=True,
+            sample_size=None,
+            base_value=None,
+            current_value=None,
+        )
     sample_sizes = [p.sample_size for p in (base, current) if p is not None and p.sample_size is not None]
     smallest = min(sample_sizes) if sample_sizes else None
     if options.minimum_sample_size is not None and smallest is not None and smallest < options.minimum_sample_size:
@@ -1180,6 +1193,11 @@ def explain(
     def change(x: float) -> str:
         return _format_number(x, change_format or value_format, language)
 
+    if a.is_suppressed and a.sample_size is None:
+        # A withheld sample size is never written out: "too few cases", without the number.
+        if de:
+            return f"{subject} wird nicht bewertet: zu wenige Fälle."
+        return f"{subject} is not assessed: too few cases."
     if a.is_suppressed:
         if de:
             return (
