@@ -1,5 +1,13 @@
-"""Validators for uploaded files: size limit and an allow-list of types checked by content, not name."""
+"""Validators for uploaded files: size limit and an allow-list of types checked by content, not name.
 
+Office files (XLSX, DOCX, ODT) are zip archives of XML parts. Before anything parses one, `check_archive`
+refuses decompression bombs (a small upload that unpacks to gigabytes: the total uncompressed size, the
+number of parts and each large part's compression ratio are limited) and XML parts that declare a DTD
+(entity expansion, "billion laughs"); openpyxl additionally parses through defusedxml.
+"""
+
+import re
+import zipfile
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -16,6 +24,11 @@ SIGNATURES = {
     "odt": [b"PK\x03\x04"],
 }
 DOCUMENT_TYPES = ("pdf", "png", "jpg", "xlsx", "docx", "odt")
+ARCHIVE_TYPES = ("xlsx", "docx", "odt")
+# A part may be compressed this much only while it is small; XML of real workbooks stays far below.
+RATIO_CHECKED_FROM_BYTES = 1024 * 1024
+_DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+_SCAN_CHUNK = 64 * 1024
 
 
 def validate_upload(upload, *, allowed: Iterable[str] = DOCUMENT_TYPES, max_bytes: int | None = None) -> str:
@@ -43,4 +56,62 @@ def validate_upload(upload, *, allowed: Iterable[str] = DOCUMENT_TYPES, max_byte
         raise ValidationError(
             _("The content of %(name)s is not a %(type)s file.") % {"name": name, "type": extension.upper()}
         )
+    if extension in ARCHIVE_TYPES:
+        upload.seek(0)
+        try:
+            check_archive(upload, name=name)
+        finally:
+            upload.seek(position)
     return extension
+
+
+def check_archive(file, *, name: str) -> None:
+    """Refuse a zip-based office file before it is parsed: raise ValidationError naming the file and the problem.
+
+    `file` is a path or a seekable binary file. Sizes come from the archive's directory; zipfile never
+    returns more bytes than a part declares, so the limits hold for what a parser can read.
+    """
+    try:
+        archive = zipfile.ZipFile(file)
+    except (zipfile.BadZipFile, OSError) as error:
+        raise ValidationError(_("%(name)s is not a readable zip archive (XLSX, DOCX, ODT).") % {"name": name}) from error
+    with archive:
+        members = archive.infolist()
+        if len(members) > settings.TEILHABE_ARCHIVE_MAX_MEMBERS:
+            raise ValidationError(
+                _("%(name)s holds %(count)s parts; at most %(limit)s are allowed.")
+                % {"name": name, "count": len(members), "limit": settings.TEILHABE_ARCHIVE_MAX_MEMBERS}
+            )
+        total = sum(member.file_size for member in members)
+        if total > settings.TEILHABE_ARCHIVE_MAX_UNCOMPRESSED_BYTES:
+            raise ValidationError(
+                _("%(name)s unpacks to %(size)s bytes; at most %(limit)s bytes are allowed.")
+                % {"name": name, "size": total, "limit": settings.TEILHABE_ARCHIVE_MAX_UNCOMPRESSED_BYTES}
+            )
+        for member in members:
+            ratio = member.file_size / max(member.compress_size, 1)
+            if member.file_size > RATIO_CHECKED_FROM_BYTES and ratio > settings.TEILHABE_ARCHIVE_MAX_RATIO:
+                raise ValidationError(
+                    _("%(name)s: the part %(part)s is compressed %(ratio)d to 1; at most %(limit)d to 1 is allowed.")
+                    % {"name": name, "part": member.filename, "ratio": ratio,
+                       "limit": settings.TEILHABE_ARCHIVE_MAX_RATIO}
+                )
+        for member in members:
+            if member.filename.lower().endswith((".xml", ".rels", ".vml")) and _declares_dtd(archive, member):
+                raise ValidationError(
+                    _("%(name)s: the part %(part)s declares XML entities (a DTD), which are not accepted.")
+                    % {"name": name, "part": member.filename}
+                )
+
+
+def _declares_dtd(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
+    tail = b""
+    try:
+        with archive.open(member) as stream:
+            while chunk := stream.read(_SCAN_CHUNK):
+                if _DTD.search(tail + chunk):
+                    return True
+                tail = chunk[-16:]
+    except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError):
+        return False  # unreadable parts are refused by the parser with its own message
+    return False

@@ -13,10 +13,14 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.etree.ElementTree import iterparse
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl.utils.cell import get_column_letter, range_boundaries
+
+from teilhabe.core.uploads import check_archive
 
 from .cells import WHITESPACE
 from .problems import ProblemLog
@@ -129,8 +133,13 @@ def _sources_of_file(path: Path, label: str, problems: ProblemLog) -> list[Sourc
         return [Source(kind, label, path, size=path.stat().st_size)]
     if suffix == ".xlsx":
         try:
+            check_archive(path, name=label)
+        except ValidationError as error:
+            problems.add(label, None, None, " ".join(error.messages))
+            return []
+        try:
             sheet_names = _sheet_names(path)
-        except (zipfile.BadZipFile, KeyError, OSError):
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError, DefusedXmlException):
             problems.add(label, None, None, _("not a readable XLSX workbook"))
             return []
         result = []
