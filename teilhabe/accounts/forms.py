@@ -1,6 +1,7 @@
 """Forms for logging in, the second factor and inviting staff."""
 
 from django import forms
+from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +32,29 @@ class TokenForm(forms.Form):
         if not token.isdigit():
             raise forms.ValidationError(_("Enter the digits shown in your authenticator app."))
         return token
+
+
+class PasswordConfirmationForm(forms.Form):
+    """The password once more, before a step that changes how the account is protected."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        user = self.request.user
+        # authenticate(), not check_password(): wrong passwords count towards the lockout (django-axes).
+        confirmed = authenticate(self.request, username=user.get_username(), password=password)
+        if confirmed is None or confirmed.pk != user.pk:
+            raise forms.ValidationError(_("The password is not correct."))
+        return password
 
 
 class PrivatePasswordResetForm(PasswordResetForm):

@@ -57,3 +57,28 @@ class Role(models.TextChoices):
     AUTHORITY_STAFF = "authority_staff", _("Authority staff")
     MODERATOR = "moderator", _("Moderator")
     ANALYST = "analyst", _("Analyst")
+
+
+class ApiTokenGrant(models.Model):
+    """How an API token was issued: after which second factor, so that a token never skips it.
+
+    A token of a user who uses a second factor works only with a grant naming a second factor that
+    still counts (permissions.api_token_is_usable). Tokens made elsewhere (the admin, drf_create_token)
+    have no grant: they work only for users without a second factor.
+    """
+
+    IDENTITY_PROVIDER = "identity-provider"
+
+    token = models.OneToOneField(
+        "authtoken.Token", verbose_name=_("API token"), on_delete=models.CASCADE, primary_key=True, related_name="grant"
+    )
+    # The device's persistent id (django-otp), IDENTITY_PROVIDER, or empty when none was needed.
+    second_factor = models.CharField(_("second factor"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("API token grant")
+        verbose_name_plural = _("API token grants")
+
+    def __str__(self) -> str:
+        return f"{self.token.user} ({self.created_at:%Y-%m-%d})"

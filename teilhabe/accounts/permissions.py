@@ -113,3 +113,36 @@ def requires_second_factor(user: User | AnonymousUser) -> bool:
     if "superuser" in required and user.is_superuser:
         return True
     return bool(_roles(user) & required)
+
+
+def uses_second_factor(user: User) -> bool:
+    """The city requires a second factor for the user's roles, or the user has set up an authenticator."""
+    from django_otp import devices_for_user
+
+    return requires_second_factor(user) or any(True for _device in devices_for_user(user, confirmed=True))
+
+
+def api_token_is_usable(token) -> bool:
+    """Whether this API token may act for its user: a user who uses a second factor needs a token issued
+    after it (accounts.services.issue_api_token) by a second factor that still counts; a removed
+    authenticator ends its tokens."""
+    from django_otp.models import Device
+
+    from .models import ApiTokenGrant
+
+    user = token.user
+    if not user.is_active:
+        return False
+    if not uses_second_factor(user):
+        return True
+    grant = ApiTokenGrant.objects.filter(token=token).first()
+    if grant is None or not grant.second_factor:
+        return False
+    if grant.second_factor == ApiTokenGrant.IDENTITY_PROVIDER:
+        return settings.TEILHABE_OIDC_ENABLED and settings.TEILHABE_OIDC_SATISFIES_MFA
+    device = Device.from_persistent_id(grant.second_factor)
+    return device is not None and device.user_id == user.pk and device.confirmed
+
+
+def can_hold_api_token(user: User | AnonymousUser) -> bool:
+    return is_staff_member(user)

@@ -26,7 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
 from . import permissions
-from .models import Authority, Role, User
+from .models import ApiTokenGrant, Authority, Role, User
 
 # --- Inviting staff ---------------------------------------------------------
 
@@ -137,8 +137,13 @@ def has_confirmed_device(user: User) -> bool:
 
 
 @transaction.atomic
-def start_totp_enrolment(*, user: User) -> TOTPDevice:
-    """The user's pending (unconfirmed) authenticator, created with a fresh secret if there is none."""
+def start_totp_enrolment(*, user: User, login_is_fresh: bool) -> TOTPDevice:
+    """The user's pending (unconfirmed) authenticator, created with a fresh secret if there is none.
+
+    Only after a fresh login (reauth): whoever sees the secret can make codes for this account forever.
+    """
+    if not login_is_fresh:
+        raise PermissionDenied
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
@@ -146,14 +151,49 @@ def start_totp_enrolment(*, user: User) -> TOTPDevice:
 
 
 @transaction.atomic
-def confirm_totp_enrolment(*, user: User, token: str) -> TOTPDevice | None:
-    """Confirm the pending authenticator if the token matches; returns it, or None when the token is wrong."""
+def confirm_totp_enrolment(*, user: User, token: str, login_is_fresh: bool) -> TOTPDevice | None:
+    """Confirm the pending authenticator if the token matches; returns it, or None when the token is wrong.
+
+    The device counts (confirmed) only once a code it made has been entered, after a fresh login.
+    """
+    if not login_is_fresh:
+        raise PermissionDenied
     device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("pk").first()
     if device is None or not device.verify_token(token):
         return None
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     return device
+
+
+# --- API tokens -----------------------------------------------------------------
+
+
+@transaction.atomic
+def issue_api_token(*, user: User, verified_device=None, via_identity_provider: bool = False) -> str:
+    """A new API token for the user (replacing any old one); returns its key, which is shown once.
+
+    verified_device is the device the session was verified with (request.user.otp_device); a user who
+    uses a second factor gets a token only with one, and the token works only while that device does.
+    """
+    if not permissions.can_hold_api_token(user):
+        raise PermissionDenied
+    if verified_device is not None and (verified_device.user_id != user.pk or not verified_device.confirmed):
+        raise PermissionDenied
+    if via_identity_provider and not settings.TEILHABE_OIDC_SATISFIES_MFA:
+        via_identity_provider = False
+    if permissions.uses_second_factor(user) and verified_device is None and not via_identity_provider:
+        raise PermissionDenied
+    if verified_device is not None:
+        second_factor = verified_device.persistent_id
+    elif via_identity_provider:
+        second_factor = ApiTokenGrant.IDENTITY_PROVIDER
+    else:
+        second_factor = ""
+    Token.objects.filter(user=user).delete()
+    token = Token.objects.create(user=user)
+    ApiTokenGrant.objects.create(token=token, second_factor=second_factor)
+    return token.key
 
 
 # --- Single sign-on -----------------------------------------------------------

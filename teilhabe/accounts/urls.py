@@ -16,6 +16,7 @@ urlpatterns = [
     path("passwort-neu/fertig/", views.password_reset_complete, name="password_reset_complete"),
     path("passwort-aendern/", views.password_change, name="password_change"),
     path("passwort-aendern/fertig/", views.password_change_done, name="password_change_done"),
+    path("api-schluessel/", views.api_token, name="api_token"),
     path("einladen/", views.invitation_create, name="invitation_create"),
     path("einladung/<uidb64>/<token>/", views.invitation_accept, name="invitation_accept"),
 ]

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,11 +25,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import login as otp_login
 from django_otp import match_token
+from rest_framework.authtoken.models import Token
 
 from teilhabe.core.ratelimit import limit_public_form
 
-from . import permissions, services
-from .forms import InvitationForm, LoginForm, PrivatePasswordResetForm, TokenForm
+from . import permissions, reauth, services
+from .forms import InvitationForm, LoginForm, PasswordConfirmationForm, PrivatePasswordResetForm, TokenForm
+from .middleware import OIDC_BACKEND
 from .models import Role
 
 
@@ -131,7 +134,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-@sensitive_post_parameters("token")
+@sensitive_post_parameters("token", "password")
 @limit_public_form("second_factor", rate=_login_rate)
 def otp_enrol(request: HttpRequest) -> HttpResponse:
     next_url = safe_next(request, reverse(settings.LOGIN_REDIRECT_URL))
@@ -140,10 +143,23 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
         if request.user.is_verified():
             return redirect(next_url)
         return redirect(f"{reverse('accounts:otp_verify')}?{urlencode({'next': next_url})}")
-    device = services.start_totp_enrolment(user=request.user)
+    if not reauth.is_fresh(request):
+        # The secret is shown only to someone who has just entered the password, not to any open session.
+        password_form = PasswordConfirmationForm(request.POST or None, request=request)
+        if password_form.is_valid():
+            reauth.mark_fresh(request)
+            return redirect(f"{reverse('accounts:otp_enrol')}?{urlencode({'next': next_url})}")
+        return render(
+            request,
+            "accounts/password_confirm.html",
+            {"form": password_form, "next": next_url, "action": reverse("accounts:otp_enrol")},
+        )
+    device = services.start_totp_enrolment(user=request.user, login_is_fresh=True)
     form = TokenForm(request.POST or None)
     if form.is_valid():
-        confirmed = services.confirm_totp_enrolment(user=request.user, token=form.cleaned_data["token"])
+        confirmed = services.confirm_totp_enrolment(
+            user=request.user, token=form.cleaned_data["token"], login_is_fresh=True
+        )
         if confirmed is not None:
             otp_login(request, confirmed)
             messages.success(request, _("Your authenticator app is set up. You will be asked for a code at login."))
@@ -166,6 +182,27 @@ def _group_secret(device) -> str:
     """The secret in groups of four, for typing it into an app by hand instead of scanning."""
     secret = b32encode(device.bin_key).decode("ascii").rstrip("=")
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+@never_cache
+@login_required
+def api_token(request: HttpRequest) -> HttpResponse:
+    """Create (or replace) one's API token; the key is shown once. The second-factor middleware has already
+    asked for the code when the user uses one; the service records which device confirmed it."""
+    if not permissions.can_hold_api_token(request.user):
+        raise PermissionDenied
+    new_key = None
+    if request.method == "POST":
+        new_key = services.issue_api_token(
+            user=request.user,
+            verified_device=getattr(request.user, "otp_device", None),
+            via_identity_provider=request.session.get(BACKEND_SESSION_KEY) == OIDC_BACKEND,
+        )
+    return render(
+        request,
+        "accounts/api_token.html",
+        {"new_key": new_key, "has_token": Token.objects.filter(user=request.user).exists()},
+    )
 
 
 @login_required

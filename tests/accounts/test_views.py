@@ -1,13 +1,16 @@
 """Logging in, lockout, password reset, second factor and invitations, as a staff member meets them."""
 
 import re
+import time
 
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from teilhabe.accounts import reauth, services
 from teilhabe.accounts.models import Role, User
 
 from .factories import AuthorityFactory, UserFactory
@@ -186,6 +189,62 @@ def test_enrolment_shows_a_qr_code_and_confirms_with_a_valid_code(client, db, se
     assert right.status_code == 302
     assert right["Location"] == "/admin/"
     assert TOTPDevice.objects.filter(user=user, confirmed=True).count() == 1
+
+
+def _stale(client) -> None:
+    """The session logged in longer ago than a fresh login lasts (a laptop left open, a stolen cookie)."""
+    session = client.session
+    session[reauth.SESSION_KEY] = time.time() - reauth.FRESH_LOGIN_MINUTES * 60 - 1
+    session.save()
+
+
+def test_enrolment_on_an_old_session_asks_for_the_password_before_showing_a_secret(client, db, settings):
+    """The attack: with someone's open session, bind their account to your own phone."""
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    user = UserFactory(username="alice")
+    client.force_login(user)
+    _stale(client)
+    # when: the attacker opens enrolment and posts a code
+    page = client.get("/konto/zwei-faktor/einrichten/")
+    posted = client.post("/konto/zwei-faktor/einrichten/", {"token": "123456"})
+    # then: a password prompt, no secret, no device
+    assert page.status_code == posted.status_code == 200
+    assert 'name="password"' in page.content.decode()
+    assert "data:image/svg+xml" not in page.content.decode() + posted.content.decode()
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    wrong = client.post("/konto/zwei-faktor/einrichten/", {"password": "not the password"})
+    assert "The password is not correct." in wrong.content.decode()
+    assert not TOTPDevice.objects.filter(user=user).exists()
+
+
+def test_enrolment_continues_after_the_password_and_needs_a_code_from_the_new_device(client, db, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    user = UserFactory(username="alice")
+    client.force_login(user)
+    _stale(client)
+    confirmed = client.post("/konto/zwei-faktor/einrichten/", {"password": PASSWORD, "next": "/admin/"})
+    assert confirmed.status_code == 302
+    assert confirmed["Location"] == "/konto/zwei-faktor/einrichten/?next=%2Fadmin%2F"
+    assert 'src="data:image/svg+xml' in client.get(confirmed["Location"]).content.decode()
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    # A code from another authenticator (another secret) does not confirm this one.
+    other = TOTPDevice(user=user, name="other")
+    if _code(other) != _code(device):
+        client.post("/konto/zwei-faktor/einrichten/", {"token": _code(other)})
+        assert not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    right = client.post("/konto/zwei-faktor/einrichten/", {"token": _code(device)})
+    assert right.status_code == 302
+    assert TOTPDevice.objects.filter(user=user, confirmed=True).count() == 1
+
+
+def test_the_enrolment_services_refuse_without_a_fresh_login(db):
+    user = UserFactory(username="alice")
+    pending = TOTPDevice.objects.create(user=user, name="phone", confirmed=False)
+    with pytest.raises(PermissionDenied):
+        services.start_totp_enrolment(user=user, login_is_fresh=False)
+    with pytest.raises(PermissionDenied):
+        services.confirm_totp_enrolment(user=user, token=_code(pending), login_is_fresh=False)
+    assert list(TOTPDevice.objects.filter(user=user).values_list("confirmed", flat=True)) == [False]
 
 
 def test_verification_accepts_the_current_code_and_rejects_others(client, db):

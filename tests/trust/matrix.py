@@ -891,6 +891,14 @@ ENDPOINTS: list[Endpoint] = [
     _account("password_change"),
     _account("password_change_done"),
     Endpoint(
+        # Any staff member makes their own API key (after the second factor, where they use one).
+        id="accounts:api_token",
+        url_name="accounts:api_token",
+        kind=Kind.STAFF_VIEW,
+        build=_get("accounts:api_token"),
+        expected=by_role({**{r: OK for r in STAFF_ROLES}, NO_ROLE: DENIED}, TO_LOGIN),
+    ),
+    Endpoint(
         id="accounts:otp_verify",
         url_name="accounts:otp_verify",
         kind=Kind.STAFF_VIEW,
