@@ -79,14 +79,28 @@ def test_german_is_the_default_and_english_has_its_prefix(client, db):
     assert '<html lang="en" dir="ltr">' in english and "All people should have the same chances." in english
 
 
-def test_a_right_to_left_language_sets_dir_rtl(client, db, settings):
-    # given a pseudo right-to-left interface language (Arabic is bidi in Django's language table)
-    settings.LANGUAGES = [*settings.LANGUAGES, ("ar", "Arabic")]
-    # when
-    page = client.get("/ar/leichte-sprache/").content.decode()
-    # then
-    assert '<html lang="ar" dir="rtl">' in page
-    assert '<option value="ar" lang="ar" selected>العربيّة</option>' in page
+@pytest.mark.parametrize(("language", "direction"), [("ar", "rtl"), ("fa", "rtl"), ("tr", "ltr"), ("uk", "ltr"), ("ru", "ltr")])
+def test_each_interface_language_sets_lang_and_dir(client, db, language, direction):
+    page = client.get(f"/{language}/leichte-sprache/").content.decode()
+    assert f'<html lang="{language}" dir="{direction}">' in page
+
+
+def test_the_switcher_names_each_language_in_itself_and_links_to_the_same_page(client, db):
+    page = client.get("/fa/leichte-sprache/").content.decode()
+    expected = [
+        ("/leichte-sprache/", "de", "ltr", "Deutsch"),
+        ("/en/leichte-sprache/", "en", "ltr", "English"),
+        ("/ar/leichte-sprache/", "ar", "rtl", "العربية"),
+        ("/fa/leichte-sprache/", "fa", "rtl", "فارسی"),
+        ("/tr/leichte-sprache/", "tr", "ltr", "Türkçe"),
+        ("/uk/leichte-sprache/", "uk", "ltr", "Українська"),
+        ("/ru/leichte-sprache/", "ru", "ltr", "Русский"),
+    ]
+    links = re.findall(
+        r'<a href="([^"]*)" lang="([^"]*)" hreflang="\2" dir="([^"]*)"(?: aria-current="true")?>([^<]*)</a>', page
+    )
+    assert links == expected
+    assert '<a href="/fa/leichte-sprache/" lang="fa" hreflang="fa" dir="rtl" aria-current="true">' in page
 
 
 PHYSICAL = re.compile(
