@@ -239,3 +239,36 @@ def test_log_speaks_human(client, world):
     log = html[html.index('<ol class="log-list">') :]
     assert "Lena Lead (Schulbehörde, lead authority): Start the review, Assigned to an authority → In review" in log
     assert "lead_authority" not in log and "in_review" not in log
+
+
+def test_queue_filter_lists_the_fields_of_the_current_edition_only(client, world):
+    from tests.monitoring.factories import AreaOfActionFactory, EditionFactory
+
+    old, current = EditionFactory(code="e2013", is_current=False), EditionFactory(code="e2017", is_current=True)
+    AreaOfActionFactory(edition=old, code="arbeit-2013", title="Arbeitsmarkt")
+    field = AreaOfActionFactory(edition=current, code="arbeit", title="Arbeitsmarkt")
+    AreaOfActionFactory(edition=current, code="ausbildung", title="Ausbildung", parent=field)
+    client.force_login(world["department"])
+    html = client.get(reverse("participation:work_queue")).content.decode()
+    select = html[html.index('name="area"') : html.index("</select>", html.index('name="area"'))]
+    assert select.count("Arbeitsmarkt") == 1 and "Ausbildung" not in select
+    assert f'value="{field.pk}"' in select
+
+
+def test_my_queue_counts_what_waits_for_each_person(world):
+    """The count in the staff navigation: the department's received and drafted items, the lead's assigned and
+    in-review items, the co-authority's open items without its opinion."""
+    from teilhabe.participation import queries
+
+    viewers = world["viewers"]
+    received, assigned, drafted = (_contribution_in(world, state) for state in ("received", "assigned", "drafted"))
+    # _contribution_in adds a similar (received) contribution for each: three more for the department.
+    assert queries.count_waiting_for(world["department"]) == 2 + 3
+    assert queries.count_waiting_for(viewers["lead_authority_staff"]) == 1
+    assert queries.count_waiting_for(viewers["co_authority_staff"]) == 2
+    services.add_opinion(actor=viewers["co_authority_staff"], review=assigned, text="Wir helfen gern.")
+    assert queries.count_waiting_for(viewers["co_authority_staff"]) == 1
+    assert queries.count_waiting_for(viewers["other_authority_staff"]) == 0
+    filters = queries.QueueFilters(is_waiting_for_me=True)
+    assert set(queries.list_queue(viewers["lead_authority_staff"], filters)) == {assigned}
+    assert received.state == "received" and drafted.state == "drafted"
