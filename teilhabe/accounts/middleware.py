@@ -3,7 +3,8 @@
 A user needs the second factor when the city requires it for one of their roles
 (TEILHABE_MFA_REQUIRED_ROLES) or when they have enrolled an authenticator themselves. Without a
 confirmed authenticator they are sent to enrolment, otherwise to verification. This covers the admin,
-staff views and the API's session authentication alike; API tokens are a separate credential.
+staff views and the API's session authentication alike; API tokens of such users work only when issued
+after the second factor (teilhabe.api.authentication).
 """
 
 from __future__ import annotations
