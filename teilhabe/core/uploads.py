@@ -29,6 +29,11 @@ ARCHIVE_TYPES = ("xlsx", "docx", "odt")
 RATIO_CHECKED_FROM_BYTES = 1024 * 1024
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 _SCAN_CHUNK = 64 * 1024
+# Browsers sniff about the first 512 bytes; markers of an HTML page there make a file a polyglot.
+HTML_SNIFF_BYTES = 1024
+_HTML_MARKER = re.compile(
+    rb"<\s*(!doctype|html|head|body|script|iframe|svg|meta|object|embed)", re.IGNORECASE
+)
 
 
 def validate_upload(upload, *, allowed: Iterable[str] = DOCUMENT_TYPES, max_bytes: int | None = None) -> str:
@@ -56,6 +61,11 @@ def validate_upload(upload, *, allowed: Iterable[str] = DOCUMENT_TYPES, max_byte
         raise ValidationError(
             _("The content of %(name)s is not a %(type)s file.") % {"name": name, "type": extension.upper()}
         )
+    upload.seek(0)
+    try:
+        _check_parses_as(upload, extension=extension, name=name)
+    finally:
+        upload.seek(position)
     if extension in ARCHIVE_TYPES:
         upload.seek(0)
         try:
@@ -63,6 +73,38 @@ def validate_upload(upload, *, allowed: Iterable[str] = DOCUMENT_TYPES, max_byte
         finally:
             upload.seek(position)
     return extension
+
+
+def _check_parses_as(upload, *, extension: str, name: str) -> None:
+    """A PDF must be read by a PDF parser and an image decoded by Pillow; neither may start like HTML (a
+    polyglot that a browser, sniffing the first bytes, would run as a page)."""
+    head = upload.read(HTML_SNIFF_BYTES)
+    upload.seek(0)
+    not_a = _("%(name)s is not a readable %(type)s file.") % {"name": name, "type": extension.upper()}
+    if extension in ("pdf", "png", "jpg") and _HTML_MARKER.search(head):
+        raise ValidationError(
+            _("%(name)s contains HTML at its start; a %(type)s file must not.") % {"name": name, "type": extension.upper()}
+        )
+    if extension == "pdf":
+        from pypdf import PdfReader
+        from pypdf.errors import PyPdfError
+
+        try:
+            reader = PdfReader(upload, strict=False)
+            if len(reader.pages) < 1:
+                raise ValidationError(not_a)
+        except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError) as error:
+            raise ValidationError(not_a) from error
+    elif extension in ("png", "jpg"):
+        from PIL import Image, UnidentifiedImageError
+
+        try:
+            with Image.open(upload) as image:
+                if image.format != {"png": "PNG", "jpg": "JPEG"}[extension]:
+                    raise ValidationError(not_a)
+                image.verify()
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+            raise ValidationError(not_a) from error
 
 
 def check_archive(file, *, name: str) -> None:

@@ -176,3 +176,33 @@ def test_the_file_importer_refuses_a_bomb_with_a_problem(db, tmp_path):
     with translation.override("en"):
         assert _sources_of_file(path, "observations.xlsx", problems) == []
     assert "declares XML entities" in problems.problems[0].message
+
+
+# --- Files must parse as what they claim (issue 11, finding 15) --------------------------------
+
+
+def _png(prefix_chunk: bytes = b"") -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "photo.png is not a readable PNG file."),
+        ("photo.jpg", b"\xff\xd8\xff<html><script>x</script>", "photo.jpg contains HTML at its start; a JPG file must not."),
+        ("photo.jpg", _png(), "The content of photo.jpg is not a JPG file."),
+    ],
+    ids=["truncated png", "jpeg-html polyglot", "png named jpg"],
+)
+def test_images_must_decode(name, content, message):
+    with pytest.raises(ValidationError) as refusal, translation.override("en"):
+        validate_upload(SimpleUploadedFile(name, content))
+    assert refusal.value.messages == [message]
+
+
+def test_a_real_image_passes():
+    assert validate_upload(SimpleUploadedFile("photo.png", _png())) == "png"

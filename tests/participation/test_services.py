@@ -64,14 +64,19 @@ def _assigned(people, contribution=None):
     return review
 
 
+JUSTIFICATION_TAKEN_UP = "Wir bauen das Angebot aus, mit Kinderbetreuung in allen Bezirken."
+JUSTIFICATION_NEW = "Neu: das Angebot besteht bereits in allen Bezirken der Stadt."
+
+
 def _drafted(people, contribution=None, **links):
     review = _assigned(people, contribution)
     services.start_review(actor=people["lead"], review=review)
+    links.setdefault("measures", [MeasureFactory()])
     services.draft_evaluation(
         actor=people["lead"],
         review=review,
         disposition="taken_up_as_measure",
-        justification="Wir bauen das Angebot aus.",
+        justification=JUSTIFICATION_TAKEN_UP,
         **links,
     )
     return review
@@ -242,8 +247,12 @@ def test_return_for_rework_needs_a_reason_and_goes_back(people):
 
 def test_redrafting_replaces_the_unpublished_draft(people):
     review = _drafted(people)
-    services.draft_evaluation(actor=people["lead"], review=review, disposition="declined", justification="Neu.")
-    assert list(Evaluation.objects.values_list("revision", "disposition", "justification")) == [(1, "declined", "Neu.")]
+    services.draft_evaluation(
+        actor=people["lead"], review=review, disposition="declined", justification=JUSTIFICATION_NEW
+    )
+    assert list(Evaluation.objects.values_list("revision", "disposition", "justification")) == [
+        (1, "declined", JUSTIFICATION_NEW)
+    ]
 
 
 # --- Corrections keep the earlier text ---------------------------------------------------------------
@@ -256,14 +265,14 @@ def test_correction_keeps_the_earlier_text(people):
         actor=people["department"],
         review=review,
         disposition="already_in_place",
-        justification="Das Angebot gibt es schon.",
+        justification="Das Angebot gibt es schon: die Bücherhallen bieten es an.",
         reason="Fehler korrigiert.",
     )
     review.refresh_from_db()
     first.refresh_from_db()
     assert review.published_evaluation == second
     assert (second.revision, second.revision_reason) == (2, "Fehler korrigiert.")
-    assert (first.justification, first.disposition) == ("Wir bauen das Angebot aus.", "taken_up_as_measure")
+    assert (first.justification, first.disposition) == (JUSTIFICATION_TAKEN_UP, "taken_up_as_measure")
     assert first.published_at is not None
     assert _log(review)[-1][2:] == ("publish_revision", "published", "published", "Fehler korrigiert.")
 
@@ -273,7 +282,11 @@ def test_correction_needs_a_reason(people):
     services.publish_evaluation(actor=people["department"], review=review)
     with pytest.raises(services.ReviewError, match="needs a reason"):
         services.publish_revision(
-            actor=people["department"], review=review, disposition="declined", justification="Anders.", reason=" "
+            actor=people["department"],
+            review=review,
+            disposition="declined",
+            justification=JUSTIFICATION_NEW,
+            reason=" ",
         )
     assert Evaluation.objects.count() == 1
 
@@ -283,7 +296,7 @@ def test_published_evaluation_cannot_be_redrafted(people):
     services.publish_evaluation(actor=people["department"], review=review)
     with pytest.raises(services.ReviewError, match="is not possible while the item is"):
         services.draft_evaluation(actor=people["lead"], review=review, disposition="declined", justification="x")
-    assert Evaluation.objects.get().justification == "Wir bauen das Angebot aus."
+    assert Evaluation.objects.get().justification == JUSTIFICATION_TAKEN_UP
 
 
 # --- The log is append-only ----------------------------------------------------------------------------
@@ -351,7 +364,8 @@ def test_bundle_keeps_members_and_is_evaluated_once(people):
         actor=people["lead"],
         review=review,
         disposition="informs_indicator",
-        justification="Fließt in den Indikator ein.",
+        justification="Fließt in den Indikator ein, der die Kita-Plätze misst.",
+        indicators=[IndicatorFactory()],
     )
     services.publish_evaluation(actor=people["department"], review=review)
     assert Evaluation.objects.count() == 1
@@ -588,9 +602,42 @@ def test_attachments_are_checked_by_content(people):
         services.add_event_attachment(actor=people["department"], event=event, title="Protokoll", upload=fake)
     assert caught.value.message_dict["file"] == ["The content of protokoll.pdf is not a PDF file."]
     assert not EventAttachment.objects.exists()
-    real = SimpleUploadedFile("protokoll.pdf", b"%PDF-1.7\n%...", content_type="application/pdf")
+    real = SimpleUploadedFile("protokoll.pdf", one_page_pdf(), content_type="application/pdf")
     attachment = services.add_event_attachment(actor=people["department"], event=event, title="Protokoll", upload=real)
     assert attachment.file_type == "pdf"
+
+
+def one_page_pdf(prefix: bytes = b"") -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    content = buffer.getvalue()
+    return content[:9] + prefix + content[9:]  # after "%PDF-1.x\n", where a polyglot puts its page
+
+
+def test_a_pdf_html_polyglot_is_refused(people):
+    """A real PDF whose first bytes also make an HTML page (a browser sniffing it would run the script)."""
+    event = EventFactory()
+    polyglot = one_page_pdf(b"<html><body><script>alert(document.cookie)</script></body></html>\n")
+    upload = SimpleUploadedFile("protokoll.pdf", polyglot, content_type="application/pdf")
+    with pytest.raises(ValidationError) as caught:
+        services.add_event_attachment(actor=people["department"], event=event, title="Protokoll", upload=upload)
+    assert caught.value.message_dict["file"] == ["protokoll.pdf contains HTML at its start; a PDF file must not."]
+    assert not EventAttachment.objects.exists()
+
+
+def test_a_pdf_that_only_starts_like_one_is_refused(people):
+    event = EventFactory()
+    upload = SimpleUploadedFile("protokoll.pdf", b"%PDF-1.7\n<p>not a pdf</p>", content_type="application/pdf")
+    with pytest.raises(ValidationError) as caught:
+        services.add_event_attachment(actor=people["department"], event=event, title="Protokoll", upload=upload)
+    assert caught.value.message_dict["file"] == ["protokoll.pdf is not a readable PDF file."]
+    assert not EventAttachment.objects.exists()
 
 
 # --- Personal data -----------------------------------------------------------------------------------
