@@ -13,6 +13,8 @@ import numpy as np
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from teilhabe.core import disclosure
+
 from . import crosstab, estimates, ranking
 from .models import Question, Survey
 from .queries import Dataset, Variable, load_dataset
@@ -22,11 +24,44 @@ from .queries import Dataset, Variable, load_dataset
 class ShareRow:
     label: str
     value: int
-    count: int  # respondents (unweighted)
+    count: int | None  # respondents (unweighted); None when withheld (too few cases)
     share: float | None  # of those who answered; weighted for a weighted wave
     low: float | None = None
     high: float | None = None
     is_dont_know: bool = False
+
+    @property
+    def is_withheld(self) -> bool:
+        return self.count is None
+
+
+def _withhold_small_counts(rows: list[ShareRow], base: int, *, exhaustive: bool) -> list[ShareRow]:
+    """Withhold rows with 1 ≤ count < TEILHABE_MIN_PUBLIC_COUNT, with their share and interval, and as
+    many more as the LP audit needs so that no withheld count follows from the base and the other rows
+    (docs/methods/disclosure-control.md). `exhaustive`: the rows add up to the base (one answer each);
+    otherwise (several answers possible) each row is checked with its complement, base − count."""
+    thresholds = disclosure.Thresholds(
+        minimum=settings.TEILHABE_MIN_PUBLIC_COUNT,
+        reliable=max(settings.TEILHABE_MIN_PUBLIC_COUNT, settings.TEILHABE_LIMITED_RELIABILITY_COUNT),
+        protection_range=settings.TEILHABE_DISCLOSURE_PROTECTION_RANGE or None,
+    )
+    counts = [float(row.count or 0) for row in rows]
+    if exhaustive:
+        table = disclosure.Table(values=(*counts, float(base)), relations=((len(rows), tuple(range(len(rows)))),))
+        primary = disclosure.primary_cells(table, thresholds)
+        hidden = disclosure.protect(table, primary, thresholds).hidden if primary else frozenset()
+    else:
+        hidden = {
+            position
+            for position, count in enumerate(counts)
+            if disclosure.is_small(count, thresholds.minimum) or disclosure.is_small(base - count, thresholds.minimum)
+        }
+    if disclosure.is_small(base, thresholds.minimum):
+        hidden = set(range(len(rows)))
+    return [
+        ShareRow(row.label, row.value, None, None, is_dont_know=row.is_dont_know) if position in hidden else row
+        for position, row in enumerate(rows)
+    ]
 
 
 @dataclass(frozen=True)
@@ -66,6 +101,10 @@ class ItemResult:
     base: int
     rows: list[ShareRow] = field(default_factory=list)
     mean: Mean | None = None
+
+    @property
+    def has_withheld(self) -> bool:
+        return any(row.is_withheld for row in self.rows)
 
 
 @dataclass
@@ -154,10 +193,13 @@ def _item_result(
 ) -> ItemResult:
     values = _column(dataset, variable.name)
     options = list(question.options.all())
+    base = int((~np.isnan(values)).sum())
     result = ItemResult(
         label=label,
-        base=int((~np.isnan(values)).sum()),
-        rows=_share_rows(values, weights, options, with_intervals=with_intervals),
+        base=base,
+        rows=_withhold_small_counts(
+            _share_rows(values, weights, options, with_intervals=with_intervals), base, exhaustive=True
+        ),
     )
     if question.kind in (Question.Kind.LIKERT, Question.Kind.MATRIX):
         on_scale = ~np.isnan(values) & ~np.isin(values, list(variable.missing_values))
@@ -206,9 +248,9 @@ def _question_result(
                     estimate.high if with_intervals else None,
                 )
             )
-        return QuestionResult(
-            question, int(answered.sum()), items=[ItemResult(question.text, int(answered.sum()), rows)]
-        )
+        base = int(answered.sum())
+        rows = _withhold_small_counts(rows, base, exhaustive=False)
+        return QuestionResult(question, base, items=[ItemResult(question.text, base, rows)])
     if kind == Question.Kind.RANKING:
         return _ranking_result(question, variables, dataset, weights, with_intervals=with_intervals)
     if kind == Question.Kind.NUMBER:
@@ -345,6 +387,7 @@ def get_crosstab(dataset: Dataset, *, variable: str, by: str) -> CrosstabTable |
         columns,
         weights=weights if weight_column is not None else None,
         threshold=settings.TEILHABE_MIN_PUBLIC_COUNT,
+        protection_range=settings.TEILHABE_DISCLOSURE_PROTECTION_RANGE or None,
         row_categories=list(row_variable.value_labels),
         column_categories=list(column_variable.value_labels),
     )

@@ -14,6 +14,13 @@ def by_label(rows):
     return {row.label: row for row in rows}
 
 
+@pytest.fixture(autouse=True)
+def _every_count_public(settings):
+    """These tests check the arithmetic on four respondents; disclosure control is tested below with its
+    real threshold."""
+    settings.TEILHABE_MIN_PUBLIC_COUNT = 1
+
+
 @pytest.fixture
 def open_survey():
     kinds = all_kinds_survey()
@@ -141,3 +148,41 @@ def test_wave_results_are_weighted_with_intervals(client):
     html = client.get(f"/en/umfragen/{kinds.survey.slug}/ergebnisse/").content.decode()
     assert "Weighted to the population margins; 95 % confidence intervals." in html
     assert "Weighted share" in html and "95 % interval" in html
+
+
+def _single_choice_answers(kinds, counts):
+    for code, count in counts.items():
+        for _ in range(count):
+            services.submit_response(
+                survey=kinds.survey,
+                answers={kinds.single.pk: kinds.option(kinds.single, code).pk, kinds.free_text.pk: "x"},
+            )
+
+
+def test_public_results_withhold_small_counts_and_the_share_that_gives_them_away(client, settings):
+    """Finding 3: "not at all: 4 (3.9 %)". With the base published, one withheld row would be base minus
+    the others, so a second row is withheld too."""
+    # given
+    settings.TEILHABE_MIN_PUBLIC_COUNT = 5
+    kinds = all_kinds_survey()
+    _single_choice_answers(kinds, {"yes": 40, "no": 3})
+    # when
+    summary = results.get_results(kinds.survey)
+    # then
+    rows = by_label(summary.questions[0].items[0].rows)
+    assert summary.questions[0].items[0].base == 43
+    assert (rows["no"].count, rows["no"].share, rows["no"].low) == (None, None, None)
+    assert (rows["yes"].count, rows["yes"].share) == (None, None)
+    kinds.survey.results_are_public = True
+    kinds.survey.save()
+    html = client.get(f"/en/umfragen/{kinds.survey.slug}/ergebnisse/").content.decode()
+    assert "no figure: too few cases" in html
+    assert "7.0 %" not in html and "93.0 %" not in html
+
+
+def test_public_results_keep_counts_at_the_threshold(settings):
+    settings.TEILHABE_MIN_PUBLIC_COUNT = 5
+    kinds = all_kinds_survey()
+    _single_choice_answers(kinds, {"yes": 40, "no": 5})
+    rows = by_label(results.get_results(kinds.survey).questions[0].items[0].rows)
+    assert (rows["yes"].count, rows["no"].count) == (40, 5)
