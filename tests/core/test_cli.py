@@ -78,3 +78,30 @@ def test_library_log_lines_on_request(migrated_database):
 
     assert result.returncode == 0, result.stderr
     assert "INFO x library line" in result.stderr
+
+
+def test_help_lists_the_products_commands_first_grouped_as_in_the_docs(db):
+    from django.core.management import get_commands
+
+    from teilhabe.cli import COMMAND_GROUPS, grouped_help
+
+    ours = sorted(name for name, app in get_commands().items() if app.startswith("teilhabe."))
+    grouped = [name for names in COMMAND_GROUPS.values() for name in names]
+    assert sorted(set(ours) - set(grouped)) == []
+    docs = (REPOSITORY_ROOT / "docs" / "management-commands.md").read_text(encoding="utf-8")
+    sections = {part.split("\n", 1)[0].strip(): part for part in docs.split("\n## ")[1:]}
+    for title, names in COMMAND_GROUPS.items():
+        assert title in sections, f"docs/management-commands.md has no section '{title}'"
+        for name in set(names) & set(ours):
+            assert f"| `{name}" in sections[title], f"{name} is not documented under '{title}'"
+    text = grouped_help()
+    assert text.index("Set-up and demo:") < text.index("Other commands")
+    assert text.index("    import_opensdg") < text.index("[auth] changepassword")
+
+
+def test_help_without_a_command(migrated_database):
+    result = teilhabe(["help"], migrated_database)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Usage: teilhabe COMMAND")
+    assert result.stderr == ""
