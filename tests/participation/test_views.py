@@ -320,7 +320,12 @@ def test_draft_and_publish_through_the_pages(client, procedure, staff):
     refused = client.post(url, {"disposition": "declined", "justification": "   "})
     assert refused.status_code == 400 and 'id="id_justification_error"' in refused.content.decode()
     assert not Evaluation.objects.exists()
-    assert client.post(url, {"disposition": "declined", "justification": "Gibt es schon."}).status_code == 302
+    assert (
+        client.post(
+            url, {"disposition": "declined", "justification": "Gibt es schon: die Bücherhallen bieten es bereits an."}
+        ).status_code
+        == 302
+    )
     publish = reverse("participation:review_action", kwargs={"pk": review.pk, "action": "publish"})
     response = client.post(publish, follow=True)
     assert "is not yours to do for this item." in response.content.decode()
