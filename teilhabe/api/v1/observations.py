@@ -86,6 +86,15 @@ class ObservationParameters(ReadParameters):
 class ObservationOutput(serializers.ModelSerializer):
     indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
     geography = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    value = serializers.FloatField(
+        read_only=True, allow_null=True,
+        help_text="Null when withheld for too few cases (docs/methods/disclosure-control.md); then every count "
+        "and the standard error are null too.",
+    )
+    reliability = serializers.ChoiceField(
+        choices=["withheld", "limited", "published"], read_only=True,
+        help_text="withheld: no figure, too few cases; limited: limited reliability (shown in parentheses).",
+    )
 
     class Meta:
         model = Observation
@@ -99,6 +108,7 @@ class ObservationOutput(serializers.ModelSerializer):
             "breakdown_key",
             "geography",
             "value",
+            "reliability",
             "numerator",
             "denominator",
             "standard_error",

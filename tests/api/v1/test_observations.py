@@ -17,7 +17,7 @@ def test_lists_released_observations_only(api_client, dataset):
     assert response.json()["count"] == 4
     assert sorted(_values(response)) == [
         ("2019", "", "city", 81.5),
-        ("2019", "migration_background=yes", "altona", 75.0),
+        ("2019", "migration_background=yes", "altona", None),
         ("2020", "", "altona", 77.0),
         ("2020", "migration_background=yes", "city", 70.0),
     ]
@@ -34,7 +34,8 @@ def test_small_counts_are_null_and_large_ones_kept(api_client, dataset, settings
     rows = {row["id"]: row for row in api_client.get(URL).json()["results"]}
     small = rows[dataset.small_counts.pk]
     assert (small["numerator"], small["denominator"], small["sample_size"]) == (None, None, None)
-    assert small["value"] == 75.0
+    # Withheld with every figure: value × denominator or p(1 − p)/SE² would give the counts back.
+    assert (small["value"], small["standard_error"], small["reliability"]) == (None, None, "withheld")
     released = rows[dataset.released.pk]
     assert (released["numerator"], released["denominator"], released["sample_size"]) == (815.0, 1000.0, 1000)
 
@@ -49,10 +50,10 @@ def test_detail_suppresses_small_counts(api_client, dataset):
     [
         (
             "indicator=B1&period=2019",
-            [("2019", "", "city", 81.5), ("2019", "migration_background=yes", "altona", 75.0)],
+            [("2019", "", "city", 81.5), ("2019", "migration_background=yes", "altona", None)],
         ),
         ("period_from=2020", [("2020", "", "altona", 77.0), ("2020", "migration_background=yes", "city", 70.0)]),
-        ("period_to=2019", [("2019", "", "city", 81.5), ("2019", "migration_background=yes", "altona", 75.0)]),
+        ("period_to=2019", [("2019", "", "city", 81.5), ("2019", "migration_background=yes", "altona", None)]),
         (
             "period_from=2020&period_to=2030",
             [("2020", "", "altona", 77.0), ("2020", "migration_background=yes", "city", 70.0)],
@@ -61,9 +62,9 @@ def test_detail_suppresses_small_counts(api_client, dataset):
         ("breakdown=migration_background=yes&geography=city", [("2020", "migration_background=yes", "city", 70.0)]),
         (
             "group=migration_background=yes",
-            [("2019", "migration_background=yes", "altona", 75.0), ("2020", "migration_background=yes", "city", 70.0)],
+            [("2019", "migration_background=yes", "altona", None), ("2020", "migration_background=yes", "city", 70.0)],
         ),
-        ("district=altona", [("2019", "migration_background=yes", "altona", 75.0), ("2020", "", "altona", 77.0)]),
+        ("district=altona", [("2019", "migration_background=yes", "altona", None), ("2020", "", "altona", 77.0)]),
         ("geography=city&period=2021", []),
     ],
     ids=[
