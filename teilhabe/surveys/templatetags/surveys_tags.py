@@ -1,8 +1,9 @@
 """Formatting of survey figures: shares as percentages, intervals, scores, signed changes."""
 
 from django import template
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+
+from teilhabe.core.formatting import format_number
 
 register = template.Library()
 
@@ -12,7 +13,7 @@ def percent(share: float | None, decimals: int = 1) -> str:
     """0.4231 → "42.3 %" (localised); "–" for no value."""
     if share is None:
         return "–"
-    return f"{number_format(share * 100, decimal_pos=decimals)} %"
+    return f"{format_number(share * 100, decimals, grouping=False)} %"
 
 
 @register.filter
@@ -20,8 +21,8 @@ def percent_interval(row, decimals: int = 1) -> str:
     """ "38.1–46.5 %" for an object with low and high shares; "" without an interval."""
     if getattr(row, "low", None) is None or getattr(row, "high", None) is None:
         return ""
-    low = number_format(row.low * 100, decimal_pos=decimals)
-    high = number_format(row.high * 100, decimal_pos=decimals)
+    low = format_number(row.low * 100, decimals, grouping=False)
+    high = format_number(row.high * 100, decimals, grouping=False)
     return f"{low}–{high} %"
 
 
@@ -29,7 +30,7 @@ def percent_interval(row, decimals: int = 1) -> str:
 def number(value: float | None, decimals: int = 1) -> str:
     if value is None:
         return "–"
-    return number_format(value, decimal_pos=decimals)
+    return format_number(value, decimals, grouping=False)
 
 
 @register.filter
@@ -37,7 +38,7 @@ def interval(value, decimals: int = 1) -> str:
     """ "61.2–65.0" for an object with low and high; "" without an interval."""
     if value is None or getattr(value, "low", None) is None or getattr(value, "high", None) is None:
         return ""
-    return f"{number_format(value.low, decimal_pos=decimals)}–{number_format(value.high, decimal_pos=decimals)}"
+    return f"{format_number(value.low, decimals, grouping=False)}–{format_number(value.high, decimals, grouping=False)}"
 
 
 @register.filter
@@ -45,7 +46,7 @@ def signed(value: float | None, decimals: int = 1) -> str:
     """+2.5 / −1.0 / ±0.0 with a real minus sign."""
     if value is None:
         return "–"
-    text = number_format(abs(value), decimal_pos=decimals)
+    text = format_number(abs(value), decimals, grouping=False)
     if round(value, decimals) == 0:
         return f"±{text}"
     return f"+{text}" if value > 0 else f"\u2212{text}"
