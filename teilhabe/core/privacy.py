@@ -23,8 +23,10 @@ The contract:
 After the providers, `erase_personal_data` sweeps every text and JSON column of every model (historical
 tables of django-simple-history included) and replaces any remaining occurrence of the address, so a copy
 in a note, a log table or a past version does not survive. Generated documents (reports, exports) are
-invalidated by hooks that their owners register with `register_erasure_hook`; files in MEDIA_ROOT that
-still contain the address afterwards are reported for manual review (uploaded PDFs cannot be edited).
+invalidated by hooks that their owners register with `register_erasure_hook` (the participation context
+withdraws the documentation PDFs and recomputes derived text such as `normalised_text`); files in MEDIA_ROOT
+that still contain the address afterwards, in their bytes or in the text of a PDF or XLSX, are reported for
+manual review (uploaded PDFs cannot be edited).
 """
 
 from __future__ import annotations
@@ -204,17 +206,45 @@ def _scrub_json(value, pattern: re.Pattern):
 
 
 def find_in_media(email: str, *, media_root: Path | None = None) -> list[Path]:
-    """Files under MEDIA_ROOT whose bytes contain the address (UTF-8 or UTF-16, any case)."""
+    """Files under MEDIA_ROOT that contain the address, any case: in their bytes (UTF-8 or UTF-16) or in the
+    text extracted from them (PDF page text, whose streams are compressed; XLSX cells, which are zipped)."""
     root = Path(media_root or settings.MEDIA_ROOT)
     if not root.exists():
         return []
     needles = [email.lower().encode("utf-8"), email.lower().encode("utf-16-le")]
     hits = []
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        content = path.read_bytes().lower()
-        if any(needle in content for needle in needles):
+        content = path.read_bytes()
+        if any(needle in content.lower() for needle in needles) or email.lower() in extracted_text(content).lower():
             hits.append(path)
     return hits
+
+
+def extracted_text(content: bytes) -> str:
+    """The text a reader sees in a PDF or an XLSX file ("" for other files or ones that cannot be read)."""
+    import io
+    import zipfile
+
+    if content.startswith(b"%PDF-"):
+        from pypdf import PdfReader
+
+        try:
+            reader = PdfReader(io.BytesIO(content), strict=False)
+            return "\n".join(page.extract_text() or "" for page in reader.pages)
+        except Exception:  # a damaged PDF is still compared byte by byte
+            return ""
+    if content.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                # Every XML part, uncompressed: cells, shared strings, sheet names, document properties.
+                return "\n".join(
+                    archive.read(info).decode("utf-8", "ignore")
+                    for info in archive.infolist()
+                    if info.filename.endswith(".xml") and info.file_size < 256 * 1024 * 1024
+                )
+        except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError):
+            return ""
+    return ""
 
 
 def export_as_json(document: dict) -> str:

@@ -23,3 +23,11 @@ class ParticipationConfig(AppConfig):
                 retain=lambda before: services.anonymise_expired_contact_data(before=before),
             )
         )
+        # Derived text and generated documents that may quote the address are rebuilt or withdrawn.
+        privacy.register_erasure_hook(_refresh_after_erasure)
+
+
+def _refresh_after_erasure(email: str) -> None:
+    from . import services
+
+    services.refresh_after_erasure(email=email)

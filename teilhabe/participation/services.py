@@ -1019,6 +1019,37 @@ def erase_contact_data(*, email: str) -> int:
     return changed + registrations + subscriptions
 
 
+def refresh_after_erasure(*, email: str) -> int:
+    """After an erasure (teilhabe.core.privacy hook): text derived from a contribution is recomputed from the
+    scrubbed original, and every documentation PDF holding the address is withdrawn (file and build deleted;
+    the next request builds it anew from the erased data). Returns the number of rows and files changed."""
+    from teilhabe.core.privacy import extracted_text
+
+    needle = email.lower()
+    token = similarity.normalise(email)
+    changed = 0
+    with transaction.atomic():
+        derived = Contribution.objects.filter(normalised_text__icontains=token) if token else Contribution.objects.none()
+        for contribution in derived.only("pk", "title", "text"):
+            Contribution.objects.filter(pk=contribution.pk).update(
+                normalised_text=similarity.normalise(f"{contribution.title} {contribution.text}")
+            )
+            changed += 1
+        for build in DocumentationBuild.objects.exclude(file=""):
+            try:
+                with build.file.open("rb") as handle:
+                    content = handle.read()
+            except FileNotFoundError:
+                content = b""
+            if needle.encode() in content.lower() or needle in extracted_text(content).lower():
+                build.file.delete(save=False)
+                build.delete()
+                changed += 1
+    if changed:
+        transaction.on_commit(bump_data_version)
+    return changed
+
+
 @transaction.atomic
 def anonymise_expired_contact_data(*, before: datetime.datetime) -> int:
     """Contact data kept longer than the retention period is removed (TEILHABE_CONTACT_RETENTION_DAYS)."""

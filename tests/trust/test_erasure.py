@@ -148,3 +148,50 @@ def test_erasure_keeps_the_documentation_readable(db, settings, generated_docume
     assert [h.description for h in history] == ["Questions to [erased]", "Questions to [erased] or the hotline"]
     assert history[0].history_user is not None  # still attributed, to the anonymised account
     assert history[0].history_user.username.startswith("erased-")
+
+
+def _pdf_text(content: bytes) -> str:
+    return privacy.extracted_text(content)
+
+
+def _served_pdf(client, url, capture) -> bytes:
+    with capture(execute=True):  # the build job runs when the request's transaction commits
+        client.get(url)
+    response = client.get(url)
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
+
+
+def test_erasure_withdraws_generated_documents_and_derived_text(
+    db, client, settings, django_capture_on_commit_callbacks
+):
+    """Finding 4 of issue 11: the served documentation PDF and normalised_text kept the address."""
+    from django.urls import reverse
+
+    from teilhabe.participation import similarity
+    from teilhabe.participation.models import Contribution, DocumentationBuild
+    from tests.participation.factories import ContributionFactory, ProcedureFactory
+
+    # given: a published contribution quoting the address, its documentation PDF built and served
+    procedure = ProcedureFactory(slug="konzept")
+    contribution = ContributionFactory(procedure=procedure, text=f"Bitte schreiben Sie mir an {EMAIL}, danke")
+    pdf_url = reverse("participation:documentation_pdf", args=("konzept",))
+    xlsx_url = reverse("participation:documentation_download", args=("konzept", "xlsx"))
+    served = _served_pdf(client, pdf_url, django_capture_on_commit_callbacks)
+    assert EMAIL.lower() in _pdf_text(served).lower()
+    assert EMAIL.lower().encode() not in served.lower()  # compressed: only text extraction finds it
+    assert occurrences_in_files(EMAIL, settings.MEDIA_ROOT) != []
+    assert similarity.normalise(EMAIL) in Contribution.objects.get().normalised_text
+    # when
+    call_command("erase_personal_data", EMAIL, "--no-input", stdout=io.StringIO())
+    # then: nothing in the database (literal or normalised), in MEDIA_ROOT or in what is served
+    assert occurrences_in_database(EMAIL) == []
+    assert occurrences_in_database(similarity.normalise(EMAIL)) == []
+    assert occurrences_in_files(EMAIL, settings.MEDIA_ROOT) == []
+    contribution.refresh_from_db()
+    assert contribution.text == "Bitte schreiben Sie mir an [erased], danke"
+    assert not DocumentationBuild.objects.exists()  # withdrawn; the next request builds it from erased data
+    rebuilt = _pdf_text(_served_pdf(client, pdf_url, django_capture_on_commit_callbacks))
+    assert "[erased]" in rebuilt and EMAIL.lower() not in rebuilt.lower()
+    workbook = b"".join(client.get(xlsx_url).streaming_content)
+    assert "[erased]" in privacy.extracted_text(workbook) and EMAIL.lower() not in privacy.extracted_text(workbook)
