@@ -266,11 +266,12 @@ def test_small_counts_are_suppressed_on_pages(client, portal_data):
     # given B1 "with immigrant background" 2015 has a numerator of 3, below the threshold of 5
     # when
     page = text_of(client.get("/en/indikatoren/B1/"))
-    # then the value is public, the small count is not; larger counts are
+    # then neither the small count nor the denominator (numerator = value × denominator) is shown;
+    # larger counts are (docs/methods/disclosure-control.md)
     counts = page.split('id="counts-caption"', 1)[1].split("</table>", 1)[0]
     assert (
         '<th scope="row">with immigrant background</th><td>2015</td><td class="number">–</td>'
-        '<td class="number">1,000</td>'
+        '<td class="number">–</td>'
     ) in counts
     assert '<td>2016</td><td class="number">301</td>' in counts
     assert ">3<" not in counts
