@@ -10,6 +10,11 @@
 
 Installed in place of `django.contrib.admin` (INSTALLED_APPS: StaffAdminConfig), so `admin.site` is a
 StaffAdminSite and every app's `admin.py` registers with it as before.
+
+- Title: the city's teilhabe administration (the site profile's city name), not "Django administration".
+- Technical apps (API tokens, login lockout, authenticator devices, the task backend, sessions, content
+  types) are for superusers: department staff do not see them on the index, in the sidebar or at their
+  app index, whatever model permissions they hold.
 """
 
 from __future__ import annotations
@@ -22,9 +27,45 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern, reverse
+from django.utils.translation import gettext as _
+
+# App labels of the framework's and libraries' own models; shown to superusers only.
+TECHNICAL_APPS = frozenset(
+    {"authtoken", "axes", "otp_totp", "otp_static", "otp_email", "otp", "django_tasks_database", "django_tasks_db",
+     "sessions", "contenttypes"}
+)
+
+
+def _city_name() -> str:
+    from teilhabe.core.models import SiteProfile
+
+    return SiteProfile.current().city_name
 
 
 class StaffAdminSite(AdminSite):
+    @property
+    def site_header(self) -> str:
+        return _("%(city)s: teilhabe administration") % {"city": _city_name()}
+
+    @property
+    def site_title(self) -> str:
+        return _("teilhabe administration")
+
+    @property
+    def index_title(self) -> str:
+        return _("Administration of integration monitoring and participation")
+
+    def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> list[dict]:
+        apps = super().get_app_list(request, app_label)
+        if request.user.is_superuser:
+            return apps
+        return [app for app in apps if app["app_label"] not in TECHNICAL_APPS]
+
+    def app_index(self, request: HttpRequest, app_label: str, extra_context=None) -> HttpResponse:
+        if app_label in TECHNICAL_APPS and not request.user.is_superuser:
+            raise Http404
+        return super().app_index(request, app_label, extra_context)
+
     def login(self, request: HttpRequest, extra_context=None) -> HttpResponse:
         """Send every admin login to the site's login, which keeps the rate limit, lockout and second factor."""
         from .views import safe_next
