@@ -456,8 +456,9 @@ def add_area_options(*, actor: User, question: Question, edition: Edition | None
             position=next_value,
             area=area,
             **{
+                # The languages content is stored in (one column each), not every interface language.
                 f"label_{language}": getattr(area, f"title_{language}", "") or area.title
-                for language, _name in settings.LANGUAGES
+                for language in settings.MODELTRANSLATION_LANGUAGES
             },
         )
         option.full_clean()
