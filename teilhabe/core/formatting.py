@@ -60,6 +60,17 @@ def format_number(value: float | None, decimals: int = 1, *, grouping: bool = Tr
     return _native_digits(text, locale)
 
 
+def chart_number_locale() -> dict:
+    """The reader's number conventions as a d3-format locale, so chart axes read like the page's tables."""
+    locale = current_locale()
+    system = locale.default_numbering_system
+    symbols = locale.number_symbols.get(system) or locale.number_symbols["latn"]
+    spec = {"decimal": symbols["decimal"], "thousands": symbols["group"], "grouping": [3], "currency": ["", ""]}
+    if system in DIGITS:
+        spec["numerals"] = list(DIGITS[system])
+    return spec
+
+
 def format_date(value: datetime.date | None, style: str = "long") -> str:
     """A date in the reader's language, Gregorian calendar, CLDR pattern ("7. Dezember 2026", "7 Aralık 2026",
     "۷ دسامبر ۲۰۲۶")."""

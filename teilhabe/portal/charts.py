@@ -26,7 +26,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 # The formatting layer lives in core; portal.queries reaches it through charts.format_number too.
-from teilhabe.core.formatting import format_number, with_unit
+from teilhabe.core.formatting import chart_number_locale, format_number, with_unit
 
 CHART_CACHE_TIMEOUT = 30 * 24 * 60 * 60  # content-addressed: a changed chart gets a new key
 
@@ -37,7 +37,6 @@ DASHES = ((1, 0), (6, 3), (2, 2), (8, 3, 2, 3), (4, 4), (1, 3))
 SHAPES = ("circle", "square", "triangle-up", "diamond", "cross", "triangle-down")
 TARGET_COLOUR = "#4A4A4A"
 FONT = "Noto Sans, DejaVu Sans, Liberation Sans, sans-serif"
-FORMAT_LOCALES = {"de": "de-DE", "en": "en-US"}
 
 
 @dataclass(frozen=True)
@@ -124,14 +123,14 @@ def _finish_svg(raw: str, *, chart_id: str, title: str, description: str) -> str
     body = _INNER_ARIA.sub("", raw[match.end() :])
     root = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" viewBox="{view_box.group(1) if view_box else ""}"'
-        f' role="img" focusable="false" aria-labelledby="{chart_id}-title {chart_id}-desc">'
+        f' direction="ltr" role="img" focusable="false" aria-labelledby="{chart_id}-title {chart_id}-desc">'
         f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(description)}</desc>'
     )
     return root + body
 
 
 # Part of every chart key: bump it when the chart design (spec or SVG post-processing) changes.
-CHART_DESIGN_VERSION = 1
+CHART_DESIGN_VERSION = 2  # 2: axes laid out left to right in every language, d3 locale from CLDR
 
 
 def _chart_key(*parts: object) -> str:
@@ -147,12 +146,11 @@ def render_svg(
     `spec` may be a function that builds the spec, so that a cached chart costs neither
     Altair nor the renderer; `key` then identifies the chart's inputs.
     """
-    language = get_language() or "de"
     key = key or _chart_key(spec, chart_id, title, description)
     svg = cache.get(key)
     if svg is None:
         built = spec() if callable(spec) else spec
-        raw = vl_convert.vegalite_to_svg(built, format_locale=FORMAT_LOCALES.get(language[:2], "en-US"))
+        raw = vl_convert.vegalite_to_svg(built, format_locale=chart_number_locale())
         svg = _finish_svg(raw, chart_id=chart_id, title=title, description=description)
         cache.set(key, svg, timeout=CHART_CACHE_TIMEOUT)
     return mark_safe(svg)  # noqa: S308 - built from escaped text and the renderer's own markup
@@ -347,7 +345,7 @@ def tile_map_svg(tiles: Sequence[Tile], *, chart_id: str, title: str, descriptio
     width, height, gap = 168, 96, 6
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="tile-map" viewBox="0 0 {columns * (width + gap) - gap} '
-        f'{rows * (height + gap) - gap}" role="img" focusable="false" '
+        f'{rows * (height + gap) - gap}" direction="ltr" role="img" focusable="false" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc">'
         f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(description)}</desc>'
     ]

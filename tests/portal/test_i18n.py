@@ -120,3 +120,36 @@ def test_the_stylesheet_uses_logical_properties_only():
         or match.group(1) not in ("float", "clear", "text-align")
     ]
     assert offending == []
+
+
+# --- Right to left: mixed text isolated, fallback content marked, charts left to right --------------------------
+
+
+def test_an_arabic_indicator_page_isolates_codes_and_marks_german_content(client, portal_data):
+    page = client.get("/ar/indikatoren/B1/").content.decode()
+    assert '<html lang="ar" dir="rtl">' in page
+    # the indicator's title exists in German and English only: shown in German, marked as such
+    assert re.search(r'<h1><span class="code">B1</span> <span lang="de" dir="ltr">[^<]+</span></h1>', page)
+    # charts keep left-to-right axes and lay their numbers out as CLDR's Arabic does
+    charts = re.findall(r'<svg xmlns="http://www.w3.org/2000/svg" class="(?:chart-svg|tile-map)"[^>]*>', page)
+    assert charts and all('direction="ltr"' in svg for svg in charts)
+
+
+def test_the_same_page_in_german_carries_no_bidi_markup(client, portal_data):
+    page = client.get("/indikatoren/B1/").content.decode()
+    assert "<bdi>" not in page and 'dir="ltr" lang' not in page
+    assert re.search(r'<h1><span class="code">B1</span> <span>[^<]+</span></h1>', page)
+
+
+def test_a_receipt_in_farsi_writes_dates_the_persian_way_and_isolates_them(client, db):
+    from tests.monitoring.factories import EditionFactory
+    from tests.participation.factories import ContributionFactory, ProcedureFactory
+
+    procedure = ProcedureFactory(edition=EditionFactory(is_current=True))
+    contribution = ContributionFactory(procedure=procedure)
+    with translation.override("fa"):
+        receipt = contribution.get_receipt_url()
+    page = client.get(receipt).content.decode()
+    assert receipt.startswith("/fa/") and '<html lang="fa" dir="rtl">' in page
+    meta = re.search(r'<p class="contribution-meta">(.*?)</p>', page).group(1)
+    assert re.search(r"<bdi>[۰-۹]{1,2} \S+ [۰-۹]{4}</bdi>", meta), meta

@@ -4,8 +4,9 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
+from teilhabe.core.templatetags.languages import content_language, lang_attr
 from teilhabe.monitoring.models import AreaOfAction
-from teilhabe.portal.templatetags.portal_tags import content_language, lang_attr, optional_url
+from teilhabe.portal.templatetags.portal_tags import optional_url
 
 
 def test_optional_url_resolves_or_is_empty(db):
@@ -26,8 +27,10 @@ def test_optional_url_in_a_template(db):
         ("en", "Bildung", "", "de", ' lang="de"'),
         ("de", "Bildung", "Education", "de", ""),
         ("de", "", "Education", "en", ' lang="en"'),
+        ("ar", "Bildung", "Education", "de", ' lang="de" dir="ltr"'),
+        ("tr", "", "Education", "en", ' lang="en"'),
     ],
-    ids=["translated", "english-falls-back", "german", "german-falls-back"],
+    ids=["translated", "english-falls-back", "german", "german-falls-back", "arabic-falls-back", "turkish-falls-back"],
 )
 def test_lang_attribute_marks_fallback_text(language, title_de, title_en, expected_language, expected_attribute):
     area = AreaOfAction(title_de=title_de, title_en=title_en)

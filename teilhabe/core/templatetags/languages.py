@@ -1,4 +1,5 @@
-"""The language switcher: the current page in every interface language, each named in itself."""
+"""The language switcher (the current page in every interface language, each named in itself) and `lang`/`dir`
+of content shown in a language other than the page's."""
 
 from dataclasses import dataclass
 
@@ -6,7 +7,8 @@ from django import template
 from django.conf import settings
 from django.urls import reverse
 from django.urls.base import translate_url
-from django.utils.translation import get_language, get_language_info, override
+from django.utils.html import format_html
+from django.utils.translation import get_language, get_language_bidi, get_language_info, override
 
 register = template.Library()
 
@@ -51,3 +53,26 @@ def language_links(context) -> list[LanguageLink]:
             )
         )
     return links
+
+
+def content_language(obj: object, field: str) -> str:
+    """The language whose column provides obj.<field> (modeltranslation falls back in settings order)."""
+    current = (get_language() or settings.LANGUAGE_CODE)[:2]
+    fallbacks = settings.MODELTRANSLATION_FALLBACK_LANGUAGES.get("default", ())
+    for code in [current, *fallbacks]:
+        if getattr(obj, f"{field}_{code}", None):
+            return code
+    return current
+
+
+@register.simple_tag
+def lang_attr(obj: object, field: str) -> str:
+    """` lang="de"` when the shown text of a translated field comes from another language than the page's,
+    with ` dir="ltr"` when that language runs the other way (German fallback on an Arabic page)."""
+    current = (get_language() or settings.LANGUAGE_CODE)[:2]
+    code = content_language(obj, field)
+    if code == current:
+        return ""
+    if get_language_bidi() != get_language_info(code)["bidi"]:
+        return format_html(' lang="{}" dir="{}"', code, "rtl" if get_language_info(code)["bidi"] else "ltr")
+    return format_html(' lang="{}"', code)

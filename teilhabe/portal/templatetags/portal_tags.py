@@ -1,11 +1,9 @@
 """Template helpers of the public pages: optional links to other apps, `lang` on fallback content."""
 
 from django import template
-from django.conf import settings
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import format_html
-from django.utils.translation import get_language
 
+from teilhabe.core.templatetags.languages import lang_attr
 from teilhabe.monitoring.status_labels import status_css_class, status_label
 
 register = template.Library()
@@ -20,22 +18,8 @@ def optional_url(name: str, *args, **kwargs) -> str:
         return ""
 
 
-def content_language(obj: object, field: str) -> str:
-    """The language whose column provides obj.<field> (modeltranslation falls back in settings order)."""
-    current = (get_language() or settings.LANGUAGE_CODE)[:2]
-    fallbacks = settings.MODELTRANSLATION_FALLBACK_LANGUAGES.get("default", ())
-    for code in [current, *fallbacks]:
-        if getattr(obj, f"{field}_{code}", None):
-            return code
-    return current
-
-
-@register.simple_tag
-def lang_attr(obj: object, field: str) -> str:
-    """` lang="de"` when the shown text of a translated field comes from another language than the page's."""
-    current = (get_language() or settings.LANGUAGE_CODE)[:2]
-    code = content_language(obj, field)
-    return format_html(' lang="{}"', code) if code != current else ""
+# ` lang="de"` on content shown in another language than the page's (teilhabe.core.templatetags.languages).
+register.simple_tag(lang_attr)
 
 
 @register.filter
