@@ -1,9 +1,12 @@
 """Surveys: questionnaires, anonymous responses, and the integration barometer (waves, margins, weights, index).
 
-Anonymity is a property of the schema: a Response has no user, no address and no time finer than the day;
-a used invitation code keeps only the day it was used and no link to the response; resumption drafts are
-keyed by a hash of the code and deleted on submission (docs/surveys.md).
+Anonymity is a property of the schema: a Response has no user, no address and no time finer than the day,
+and is known outside the database only by a random public id; a used invitation code keeps only the day it
+was used and no link to the response; resumption drafts are keyed by a hash of their own random code, hold
+no invitation code, and are deleted on submission (docs/surveys.md).
 """
+
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -289,9 +292,14 @@ class MatrixRow(models.Model):
 
 
 class Response(models.Model):
-    """One submitted questionnaire. Deliberately without user, address or time of day (docs/surveys.md)."""
+    """One submitted questionnaire. Deliberately without user, address or time of day (docs/surveys.md).
+
+    The primary key grows with every submission, so it never leaves the database: exports, analysts' pages
+    and messages name a response by its random `public_id`, which says nothing about when it arrived.
+    """
 
     survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.PROTECT, related_name="responses")
+    public_id = models.UUIDField(_("response id"), default=uuid.uuid4, unique=True, editable=False)
     submitted_on = models.DateField(_("submitted on"))
     immigrant_background = models.CharField(
         _("immigrant background"), max_length=3, choices=ImmigrantBackground.choices, blank=True
@@ -311,10 +319,11 @@ class Response(models.Model):
     class Meta:
         verbose_name = _("response")
         verbose_name_plural = _("responses")
-        ordering = ["survey", "pk"]
+        # By the random id: lists and exports are in no particular order, never in the order of submission.
+        ordering = ["survey", "public_id"]
 
     def __str__(self) -> str:
-        return f"{self.survey.slug} #{self.pk}"
+        return f"{self.survey.slug} {self.public_id}"
 
 
 class Answer(models.Model):
@@ -394,19 +403,25 @@ class RespondentKey(models.Model):
 
 
 class ResumeDraft(models.Model):
-    """Answers saved for later, found by a hash of the code shown to the respondent; deleted on submission."""
+    """Answers saved for later, found by a hash of the random code shown to the respondent; deleted on submission.
+
+    A draft never holds the invitation code or its hash. In invitation mode the code is used up when the
+    answers are first saved (InvitationCode.used_on, the day only), and the draft records only that it was
+    admitted: the draft carries the admission to its submission, and no row links a code to a draft.
+    """
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="resume_drafts")
-    code_hash = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True)
     data = models.JSONField(default=dict)
     expires_on = models.DateField()
+    is_admitted = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("saved draft")
         verbose_name_plural = _("saved drafts")
 
     def __str__(self) -> str:
-        return f"{self.survey.slug}: {self.code_hash[:8]}…"
+        return f"{self.survey.slug}: {self.token_hash[:8]}…"
 
 
 # --- The integration barometer ---------------------------------------------------------------------

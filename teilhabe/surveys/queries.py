@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import time
+import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -223,7 +224,7 @@ class Dataset:
     questionnaire: Questionnaire
     variables: list[Variable]
     columns: dict[str, list]
-    response_ids: list[int]
+    response_ids: list[int]  # primary keys, internal only (the export shows columns["response_id"], random ids)
     weights: list[float] | None = None  # from the wave's latest weighting run, 0 for unweighted responses
     run: WeightingRun | None = None
     district_codes: dict[int, int] = field(default_factory=dict)  # geography pk → numeric code
@@ -246,7 +247,7 @@ def _scale_measure(question: Question) -> str:
 def build_variables(questionnaire: Questionnaire, districts: Sequence[Geography], *, weighted: bool) -> list[Variable]:
     """The export variables of a survey, in questionnaire order, with labels in the active language."""
     variables = [
-        Variable("response_id", _("Response number"), Measure.SCALE),
+        Variable("response_id", _("Response id (random, says nothing about the order of submission)"), is_text=True),
         Variable("submitted_on", _("Day of submission"), Measure.SCALE, is_date=True),
     ]
     for question in questionnaire.questions:
@@ -345,15 +346,17 @@ def load_dataset(survey: Survey, *, questionnaire: Questionnaire | None = None) 
     district_codes = {district.pk: position for position, district in enumerate(districts, start=1)}
     run = get_latest_run(survey)
     variables = build_variables(questionnaire, districts, weighted=run is not None)
+    # Rows in the order of the random public id: a random order, unrelated to the order of submission, and
+    # the same in every download. The sequential primary key stays inside (response_ids, for the weights).
     responses = list(
         Response.objects.filter(survey=survey)
-        .order_by("pk")
-        .values_list("pk", "submitted_on", "immigrant_background", "district_id", "age_band", "sex")
+        .order_by("public_id")
+        .values_list("pk", "submitted_on", "immigrant_background", "district_id", "age_band", "sex", "public_id")
     )
     index = {row[0]: position for position, row in enumerate(responses)}
     size = len(responses)
     columns: dict[str, list] = {variable.name: [None] * size for variable in variables}
-    columns["response_id"] = [row[0] for row in responses]
+    columns["response_id"] = [str(row[6]) for row in responses]
     columns["submitted_on"] = [row[1] for row in responses]
     if survey.has_demographic_block:
         columns["immigrant_background"] = [IMMIGRANT_BACKGROUND_CODES.get(row[2]) for row in responses]
@@ -426,12 +429,15 @@ def load_dataset(survey: Survey, *, questionnaire: Questionnaire | None = None) 
 
 
 def list_free_text_answers(survey: Survey, *, search: str = "", question: Question | None = None) -> QuerySet[Answer]:
-    """Free-text answers of a survey, newest response first, optionally containing ``search``."""
+    """Free-text answers of a survey, optionally containing ``search``.
+
+    In the order of the responses' random ids, never in the order of submission (docs/surveys.md).
+    """
     rows = (
         Answer.objects.filter(response__survey=survey, question__kind=Question.Kind.FREE_TEXT)
         .exclude(text="")
         .select_related("question", "contribution", "response")
-        .order_by("-response_id", "question__page", "question__position")
+        .order_by("response__public_id", "question__page", "question__position")
     )
     if question is not None:
         rows = rows.filter(question=question)
@@ -439,3 +445,28 @@ def list_free_text_answers(survey: Survey, *, search: str = "", question: Questi
         for word in search.split()[:10]:
             rows = rows.filter(text__icontains=word)
     return rows
+
+
+def answer_key(answer: Answer) -> str:
+    """How staff pages name a free-text answer: its response's random id and its question, never a row number."""
+    return f"{answer.response.public_id}.{answer.question_id}"
+
+
+def find_free_text_answers(survey: Survey, keys: Sequence[str]) -> list[Answer]:
+    """The free-text answers of ``survey`` named by ``answer_key``; malformed or unknown keys find nothing."""
+    wanted = Q()
+    for key in keys[:1000]:
+        public_id, _dot, question_id = key.partition(".")
+        try:
+            public_id = uuid.UUID(public_id)
+        except ValueError:
+            continue
+        if question_id.isdigit():
+            wanted |= Q(response__public_id=public_id, question_id=int(question_id))
+    if not wanted:
+        return []
+    return list(
+        Answer.objects.filter(wanted, response__survey=survey, question__kind=Question.Kind.FREE_TEXT).select_related(
+            "question", "response"
+        )
+    )

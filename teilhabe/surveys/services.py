@@ -2,7 +2,9 @@
 turned into contributions. The barometer's writes (margins, weighting, index) live in barometer.py.
 
 A response is stored in one transaction (response + answers + the invitation code marked used + the
-resumption draft deleted), and only what docs/surveys.md lists is stored with it.
+resumption draft deleted), and only what docs/surveys.md lists is stored with it. A response is named by a
+random public id; a draft holds no invitation code (in invitation mode the code is used up when the answers
+are first saved, and the draft only records that it was admitted).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import datetime
 import hashlib
 import hmac
 import secrets
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -126,7 +129,8 @@ def check_demographics(demographics: Demographics) -> None:
 def check_invitation(*, survey: Survey, code: str) -> str:
     """The hash of a valid, unused invitation code of ``survey``; refuses unknown and used codes.
 
-    Nothing is marked here: the code is used up only when the response is stored.
+    Nothing is marked here: the code is used up when the response is stored, or when the answers are first
+    saved for later (save_draft).
     """
     code_hash = hash_code(code)
     row = InvitationCode.objects.filter(survey=survey, code_hash=code_hash).first()
@@ -173,6 +177,8 @@ def submit_response(
     AlreadyCounted and stores nothing. Answers are never compared with other people's: identical answers
     from two browsers are two responses. Without a token (a browser refusing cookies) the response is
     counted. The response keeps the day only; the invitation code is marked used with the day and no link.
+    In invitation mode, answers resumed from a draft (`resume_hash`) are admitted by that draft, whose code
+    was used up when it was saved; the draft is deleted with the submission, so it admits one response.
     """
     if not survey.is_accepting_responses(on=on):
         raise ValidationError(_("This survey is not accepting responses."))
@@ -186,7 +192,7 @@ def submit_response(
     else:
         demographics = Demographics()
     is_invitation = survey.mode == Survey.Mode.INVITATION
-    if is_invitation and not invitation_hash:
+    if is_invitation and not invitation_hash and not resume_hash:
         raise ValidationError({"code": _("Please enter your invitation code first.")})
     key = respondent_key(survey=survey, token=respondent_token) if respondent_token and not is_invitation else None
     day = on or timezone.localdate()
@@ -224,6 +230,7 @@ def _claim_respondent_key(survey: Survey, key: str) -> None:
 def _new_response(survey: Survey, demographics: Demographics, day: datetime.date) -> Response:
     return Response(
         survey=survey,
+        public_id=uuid.uuid4(),
         submitted_on=day,
         immigrant_background=demographics.immigrant_background,
         district=demographics.district,
@@ -232,7 +239,7 @@ def _new_response(survey: Survey, demographics: Demographics, day: datetime.date
     )
 
 
-RESPONSE_COLUMNS = ("survey", "submitted_on", "immigrant_background", "district", "age_band", "sex")
+RESPONSE_COLUMNS = ("survey", "public_id", "submitted_on", "immigrant_background", "district", "age_band", "sex")
 ANSWER_COLUMNS = (
     ("question", "bigint"),
     ("option", "bigint"),
@@ -261,6 +268,7 @@ def _insert_at_once(response: Response, rows: list[Answer]) -> Response:
     )
     parameters: list[object] = [
         response.survey_id,
+        response.public_id,
         response.submitted_on,
         response.immigrant_background,
         response.district_id,
@@ -287,22 +295,33 @@ def _store_response(
     resume_hash: str | None,
     day: datetime.date,
 ) -> Response:
+    if invitation_hash is None and resume_hash and survey.mode == Survey.Mode.INVITATION:
+        # Admitted by the draft: deleting it here, in the response's transaction, lets it admit one response.
+        deleted, _details = ResumeDraft.objects.filter(
+            survey=survey, token_hash=resume_hash, is_admitted=True, expires_on__gte=day
+        ).delete()
+        if not deleted:
+            raise ValidationError({"code": _("These saved answers have already been submitted or have expired.")})
+        resume_hash = None
     if invitation_hash is not None:
-        code = InvitationCode.objects.select_for_update().filter(survey=survey, code_hash=invitation_hash).first()
-        if code is None:
-            raise ValidationError({"code": _("This invitation code is not valid for this survey. Please check it.")})
-        if code.used_on is not None:
-            raise ValidationError(
-                {"code": _("This invitation code has already been used. Each code admits one response.")}
-            )
-        code.used_on = day
-        code.save(update_fields=["used_on"])
+        _use_invitation_code(survey, invitation_hash, day)
     response = _new_response(survey, demographics, day)
     response.save(force_insert=True)
     Answer.objects.bulk_create(_answer_rows(response, questionnaire, answers))
     if resume_hash:
-        ResumeDraft.objects.filter(survey=survey, code_hash=resume_hash).delete()
+        ResumeDraft.objects.filter(survey=survey, token_hash=resume_hash).delete()
     return response
+
+
+def _use_invitation_code(survey: Survey, invitation_hash: str, day: datetime.date) -> None:
+    """Mark the code used on `day` (nothing else); refuses unknown and used codes, also concurrent uses."""
+    code = InvitationCode.objects.select_for_update().filter(survey=survey, code_hash=invitation_hash).first()
+    if code is None:
+        raise ValidationError({"code": _("This invitation code is not valid for this survey. Please check it.")})
+    if code.used_on is not None:
+        raise ValidationError({"code": _("This invitation code has already been used. Each code admits one response.")})
+    code.used_on = day
+    code.save(update_fields=["used_on"])
 
 
 def _answer_rows(
@@ -335,37 +354,65 @@ def _answer_rows(
 # --- Resumption -----------------------------------------------------------------------------------------------
 
 
+# What a draft may keep: the answers and where the respondent was. Never the invitation code or its hash.
+DRAFT_KEYS = ("answers", "demographics", "page")
+
+
 @transaction.atomic
 def save_draft(
-    *, survey: Survey, data: Mapping[str, object], previous_hash: str | None = None, on: datetime.date | None = None
+    *,
+    survey: Survey,
+    data: Mapping[str, object],
+    previous_hash: str | None = None,
+    invitation_hash: str | None = None,
+    on: datetime.date | None = None,
 ) -> tuple[str, str]:
-    """Keep partial answers under a new random code; returns (code, hash). A previous draft is replaced."""
+    """Keep partial answers under a new random code; returns (code, hash). A previous draft is replaced.
+
+    Only DRAFT_KEYS of `data` are kept. In invitation mode the draft must be admitted: either the previous
+    draft was, or `invitation_hash` names a valid unused code, which is used up now (the day only). The
+    draft then records that it is admitted, not by which code, so no stored row links a code to answers.
+    """
     if not survey.is_resumable:
         raise ValidationError(_("This survey cannot be saved for later."))
     day = on or timezone.localdate()
     expires_on = day + datetime.timedelta(days=RESUME_DAYS)
     if survey.closes_on is not None:
         expires_on = min(expires_on, survey.closes_on)
+    was_admitted = False
     if previous_hash:
-        ResumeDraft.objects.filter(survey=survey, code_hash=previous_hash).delete()
+        previous = ResumeDraft.objects.select_for_update().filter(survey=survey, token_hash=previous_hash).first()
+        if previous is not None:
+            was_admitted = previous.is_admitted
+            previous.delete()
+    is_admitted = False
+    if survey.mode == Survey.Mode.INVITATION:
+        if not was_admitted:
+            if not invitation_hash:
+                raise ValidationError({"code": _("Please enter your invitation code first.")})
+            _use_invitation_code(survey, invitation_hash, day)
+        is_admitted = True
     # Expired drafts of any survey go now: no schedule needed to keep the promise of deleting them.
     delete_expired_drafts(on=day)
+    kept = {key: data[key] for key in DRAFT_KEYS if key in data}
     for _attempt in range(5):
         code = new_code(groups=4)
-        code_hash = hash_code(code)
+        token_hash = hash_code(code)
         try:
             with transaction.atomic():
-                ResumeDraft.objects.create(survey=survey, code_hash=code_hash, data=dict(data), expires_on=expires_on)
+                ResumeDraft.objects.create(
+                    survey=survey, token_hash=token_hash, data=kept, expires_on=expires_on, is_admitted=is_admitted
+                )
         except IntegrityError:
             continue
-        return code, code_hash
+        return code, token_hash
     raise RuntimeError("could not draw an unused resumption code")
 
 
 def resume_draft(*, survey: Survey, code: str, on: datetime.date | None = None) -> tuple[dict, str]:
     """The saved answers for a resumption code and its hash; refuses unknown or expired codes."""
-    code_hash = hash_code(code)
-    draft = ResumeDraft.objects.filter(survey=survey, code_hash=code_hash).first()
+    token_hash = hash_code(code)
+    draft = ResumeDraft.objects.filter(survey=survey, token_hash=token_hash).first()
     if draft is None or draft.expires_on < (on or timezone.localdate()):
         raise ValidationError(
             {
@@ -376,7 +423,7 @@ def resume_draft(*, survey: Survey, code: str, on: datetime.date | None = None) 
                 % {"days": RESUME_DAYS}
             }
         )
-    return dict(draft.data), code_hash
+    return dict(draft.data), token_hash
 
 
 def delete_expired_drafts(*, on: datetime.date | None = None) -> int:
@@ -553,7 +600,10 @@ def create_contributions(
             raise ValidationError({"answers": _("Select free-text answers of this survey only.")})
         if answer.contribution_id is not None:
             raise ValidationError(
-                {"answers": _("Answer %(number)d is already a contribution.") % {"number": answer.pk}}
+                {
+                    "answers": _("The answer to %(question)s of response %(response)s is already a contribution.")
+                    % {"question": answer.question.code, "response": answer.response.public_id}
+                }
             )
     areas = list(areas)
     contributions = []

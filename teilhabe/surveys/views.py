@@ -36,7 +36,7 @@ from .forms import (
     PageForm,
     ResumeForm,
 )
-from .models import Answer, Survey
+from .models import Survey
 
 # One response per browser in open mode: the browser keeps a random respondent token in a signed cookie;
 # only a keyed hash of it per survey is stored when a response is counted (models.RespondentKey).
@@ -227,11 +227,15 @@ def survey_resume(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         return _render_detail(request, survey, resume_form=form, status=400)
     try:
-        data, code_hash = services.resume_draft(survey=survey, code=form.cleaned_data["code"])
+        data, token_hash = services.resume_draft(survey=survey, code=form.cleaned_data["code"])
     except ValidationError as error:
         form.add_error("code", error.message_dict.get("code", error.messages))
         return _render_detail(request, survey, resume_form=form, status=400)
-    progress = {**_new_progress(), **data, "resume": code_hash}
+    progress = {
+        **_new_progress(),
+        **{key: data[key] for key in services.DRAFT_KEYS if key in data},
+        "resume": token_hash,
+    }
     _set_progress(request, survey, progress)
     questionnaire = queries.get_questionnaire(survey)
     answers = rules.from_json(progress["answers"], questionnaire.specs)
@@ -394,9 +398,17 @@ def _save_for_later(request: HttpRequest, survey: Survey, progress: dict, is_pre
             request, _("In a preview nothing is saved.") if is_preview else _("This survey cannot be saved for later.")
         )
         return redirect("surveys:survey_detail", slug=survey.slug)
-    data = {key: progress.get(key) for key in ("answers", "demographics", "invitation", "page")}
-    code, code_hash = services.save_draft(survey=survey, data=data, previous_hash=progress.get("resume"))
-    progress["resume"] = code_hash
+    data = {key: progress.get(key) for key in services.DRAFT_KEYS}
+    try:
+        code, token_hash = services.save_draft(
+            survey=survey, data=data, previous_hash=progress.get("resume"), invitation_hash=progress.get("invitation")
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("surveys:survey_detail", slug=survey.slug)
+    # From now on the draft admits these answers; the invitation code is used up and forgotten here too.
+    progress["resume"], progress["invitation"] = token_hash, None
     _set_progress(request, survey, progress)
     # Shown once on the next page, then forgotten.
     request.session[f"surveys:saved-code:{survey.pk}"] = code
@@ -497,7 +509,11 @@ def survey_saved(request: HttpRequest, slug: str) -> HttpResponse:
     code = request.session.pop(f"surveys:saved-code:{survey.pk}", None)
     if code is None:
         return redirect("surveys:survey_detail", slug=survey.slug)
-    return render(request, "surveys/survey_saved.html", {"survey": survey, "code": code})
+    return render(
+        request,
+        "surveys/survey_saved.html",
+        {"survey": survey, "code": code, "is_invitation": survey.mode == Survey.Mode.INVITATION},
+    )
 
 
 @never_cache
@@ -597,7 +613,7 @@ def freetext_list(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         if not can_create:
             raise PermissionDenied
-        selected = Answer.objects.filter(pk__in=[value for value in request.POST.getlist("answers") if value.isdigit()])
+        selected = queries.find_free_text_answers(survey, request.POST.getlist("answers"))
         if contribution_form.is_valid():
             try:
                 created = services.create_contributions(
@@ -627,7 +643,7 @@ def freetext_list(request: HttpRequest, slug: str) -> HttpResponse:
             "survey": survey,
             "filter_form": filter_form,
             "contribution_form": contribution_form,
-            "answers": answers[:500],
+            "answers": [(queries.answer_key(answer), answer) for answer in answers[:500]],
             "answer_count": answers.count(),
             "search": search,
         },

@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import itertools
 import math
 
 import openpyxl
@@ -79,7 +80,9 @@ def test_sav_has_one_variable_per_answer_with_codes(answered, tmp_path):
         "age_band",
         "sex",
     ]
-    first, second = frame.to_dict("records")
+    # Rows come in a random order: the full answers are the row with single = 1.
+    (first,) = [row for row in frame.to_dict("records") if row["single"] == 1]
+    (second,) = [row for row in frame.to_dict("records") if row["single"] == 2]
     assert (first["single"], first["channels_press"], first["channels_web"], first["channels_friends"]) == (1, 0, 1, 0)
     assert (first["areas_work"], first["areas_health"]) == (1, 2)  # one place variable per item
     assert math.isnan(first["areas_school"]) and math.isnan(first["areas_housing"])  # not ranked
@@ -137,7 +140,7 @@ def test_csv_has_the_same_columns_and_codes_and_defuses_formulas(answered):
     content = exports.export_survey(answered.survey, "csv").decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(content)))
     assert len(rows) == 2
-    first = rows[0]
+    (first,) = [row for row in rows if row["single"] == "1"]
     assert (
         first["single"],
         first["channels_web"],
@@ -154,10 +157,12 @@ def test_xlsx_has_data_variables_and_values_sheets_and_text_stays_text(answered)
     workbook = openpyxl.load_workbook(io.BytesIO(exports.export_survey(answered.survey, "xlsx")))
     assert workbook.sheetnames == ["data", "variables", "values"]
     data = list(workbook["data"].iter_rows(values_only=True))
-    header, first = data[0], dict(zip(data[0], data[1], strict=True))
+    header = data[0]
+    (position,) = [number for number, row in enumerate(data[1:], start=2) if row[header.index("single")] == 1]
+    first = dict(zip(header, data[position - 1], strict=True))
     assert header[:3] == ("response_id", "submitted_on", "single")
     assert (first["single"], first["areas_health"], first["policy"], first["years"]) == (1, 2, 9, 12.5)
-    cell = workbook["data"].cell(row=2, column=header.index("wish") + 1)
+    cell = workbook["data"].cell(row=position, column=header.index("wish") + 1)
     assert cell.data_type == "s" and cell.value == '\'=HYPERLINK("http://evil")'
     variables = {row[0]: row for row in workbook["variables"].iter_rows(min_row=2, values_only=True)}
     assert variables["policy"][1:] == ("Die Integrationspolitik der Stadt ist gut.", "ordinal", "9")
@@ -180,5 +185,58 @@ def test_the_download_is_an_attachment_not_cached(answered, client):
     response = client.get(f"/en/umfragen/{answered.survey.slug}/export.sav")
     assert response["Content-Type"] == "application/x-spss-sav"
     assert response["Content-Disposition"].startswith(f'attachment; filename="{answered.survey.slug}-')
-    assert response["Cache-Control"] == "no-store"
+    assert "no-store" in response["Cache-Control"].split(", ")
     assert response.content[:4] == b"$FL2"
+
+
+# --- Issue 11 finding 9: submission order cannot be read from a download ---------------------------------------
+
+
+def test_downloads_name_responses_by_random_ids_in_no_order_of_submission(tmp_path):
+    # given: five responses submitted one after another (the attacker matches their order to access logs)
+    kinds = all_kinds_survey()
+    submitted = []
+    for _ in range(5):
+        services.submit_response(
+            survey=kinds.survey, on=DAY, answers={kinds.single.pk: kinds.option(kinds.single, "yes").pk}
+        )
+        submitted.append(Response.objects.latest("pk"))
+    primary_keys = {str(response.pk) for response in submitted}
+    in_order_of_submission = [str(response.public_id) for response in submitted]
+    # when: the analyst downloads every format
+    csv_ids = [
+        row["response_id"]
+        for row in csv.DictReader(io.StringIO(exports.export_survey(kinds.survey, "csv").decode("utf-8-sig")))
+    ]
+    sheet = openpyxl.load_workbook(io.BytesIO(exports.export_survey(kinds.survey, "xlsx")))["data"]
+    xlsx_ids = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    frame, meta = read_sav(kinds.survey, tmp_path)
+    sav_ids = list(frame["response_id"])
+    # then: every format shows the random ids, none is a primary key or a number at all ...
+    for ids in (csv_ids, xlsx_ids, sav_ids):
+        assert sorted(ids) == sorted(in_order_of_submission)
+        assert not primary_keys & set(ids)
+        assert not any(str(identifier).isdigit() for identifier in ids)
+    assert meta.readstat_variable_types["response_id"] == "string"
+    # ... and the rows are in the order of those random ids, which is not the order of submission:
+    # the same order in every format, unrelated to the primary keys that grow with each submission.
+    assert csv_ids == xlsx_ids == sav_ids == sorted(in_order_of_submission)
+
+
+def test_random_ids_put_submissions_in_a_different_order_than_they_arrived():
+    # 40 responses: rows in submission order would give 39 ascending neighbours (0 if newest first).
+    kinds = all_kinds_survey()
+    for _ in range(40):
+        services.submit_response(
+            survey=kinds.survey, on=DAY, answers={kinds.single.pk: kinds.option(kinds.single, "yes").pk}
+        )
+    by_key = {str(public_id): pk for pk, public_id in Response.objects.values_list("pk", "public_id")}
+    ids = [
+        row["response_id"]
+        for row in csv.DictReader(io.StringIO(exports.export_survey(kinds.survey, "csv").decode("utf-8-sig")))
+    ]
+    keys_in_export_order = [by_key[identifier] for identifier in ids]
+    assert keys_in_export_order != sorted(keys_in_export_order)
+    assert keys_in_export_order != sorted(keys_in_export_order, reverse=True)
+    ascending_neighbours = sum(a < b for a, b in itertools.pairwise(keys_in_export_order))
+    assert 5 < ascending_neighbours < 34  # a random order: about half of 39 neighbours ascend

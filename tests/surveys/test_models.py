@@ -36,7 +36,7 @@ def test_no_time_finer_than_the_day_no_address_and_no_person_is_stored(model):
 
 def test_a_used_invitation_code_has_no_link_to_a_response():
     assert set(field_kinds(InvitationCode)) == {"id", "survey", "code_hash", "used_on"}
-    assert set(field_kinds(ResumeDraft)) == {"id", "survey", "code_hash", "data", "expires_on"}
+    assert set(field_kinds(ResumeDraft)) == {"id", "survey", "token_hash", "data", "expires_on", "is_admitted"}
 
 
 def test_the_model_kinds_are_the_rules_kinds():

@@ -277,7 +277,7 @@ def test_saved_answers_come_back_with_the_code_and_are_deleted_on_submission():
     kinds = all_kinds_survey()
     data = {"answers": {str(kinds.single.pk): kinds.option(kinds.single, "yes").pk}, "page": 1}
     code, code_hash = services.save_draft(survey=kinds.survey, data=data, on=DAY)
-    assert ResumeDraft.objects.get().code_hash == code_hash != code
+    assert ResumeDraft.objects.get().token_hash == code_hash != code
     restored, restored_hash = services.resume_draft(survey=kinds.survey, code=code.lower(), on=DAY)
     assert (restored, restored_hash) == (data, code_hash)
     services.submit_response(survey=kinds.survey, answers=complete_answers(kinds), resume_hash=code_hash, on=DAY)
@@ -304,6 +304,79 @@ def test_expired_or_unknown_codes_find_nothing_and_expired_drafts_are_deleted():
         services.resume_draft(survey=survey, code="WRONG-CODE", on=DAY)
     services.save_draft(survey=survey, data={"page": 1}, on=later)
     assert ResumeDraft.objects.count() == 1
+
+
+def stored_values(row):
+    """Every value of a row as the database holds it, JSON included, as one text."""
+    return " ".join(str(value) for value in ResumeDraft.objects.filter(pk=row.pk).values_list().get())
+
+
+def test_a_draft_in_invitation_mode_keeps_no_trace_of_the_code(invitation_survey):
+    # given: a respondent admitted by an invitation code saves for later (the attack read the code's hash
+    # next to the partial answers in the draft's row)
+    survey, question = invitation_survey
+    code = services.generate_invitation_codes(actor=UserFactory(roles=["department_admin"]), survey=survey, count=1)[0]
+    code_hash = services.check_invitation(survey=survey, code=code)
+    data = {"answers": {str(question.pk): question.options.get().pk}, "page": 1, "invitation": code_hash}
+    # when
+    resume_code, token_hash = services.save_draft(survey=survey, data=data, invitation_hash=code_hash, on=DAY)
+    # then: no field of the draft holds the code or its hash, not even inside the saved answers ...
+    draft = ResumeDraft.objects.get()
+    assert {field.name for field in ResumeDraft._meta.concrete_fields} == {
+        "id",
+        "survey",
+        "token_hash",
+        "data",
+        "expires_on",
+        "is_admitted",
+    }
+    assert code_hash not in stored_values(draft) and services.hash_code(code) not in stored_values(draft)
+    assert draft.data == {"answers": {str(question.pk): question.options.get().pk}, "page": 1}
+    assert draft.token_hash == services.hash_code(resume_code) != code_hash and draft.is_admitted
+    # ... the code is used up, with the day only, and the draft carries the admission to one response
+    assert InvitationCode.objects.get().used_on == DAY
+    restored, restored_hash = services.resume_draft(survey=survey, code=resume_code, on=DAY)
+    answers = {question.pk: question.options.get().pk}
+    services.submit_response(survey=survey, answers=answers, resume_hash=restored_hash, on=DAY)
+    assert Response.objects.count() == 1 and not ResumeDraft.objects.exists()
+
+
+def test_a_draft_admits_one_response_and_a_used_code_admits_no_draft(invitation_survey):
+    survey, question = invitation_survey
+    code = services.generate_invitation_codes(actor=UserFactory(roles=["department_admin"]), survey=survey, count=1)[0]
+    code_hash = services.check_invitation(survey=survey, code=code)
+    _resume_code, token_hash = services.save_draft(survey=survey, data={}, invitation_hash=code_hash, on=DAY)
+    answers = {question.pk: question.options.get().pk}
+    services.submit_response(survey=survey, answers=answers, resume_hash=token_hash, on=DAY)
+    # The same draft again (a second tab), the used code, a made-up draft, a draft of open mode: nothing counts.
+    with pytest.raises(ValidationError, match="already been submitted"):
+        services.submit_response(survey=survey, answers=answers, resume_hash=token_hash, on=DAY)
+    with pytest.raises(ValidationError, match="already been used"):
+        services.submit_response(survey=survey, answers=answers, invitation_hash=code_hash, on=DAY)
+    with pytest.raises(ValidationError, match="already been used"):
+        services.save_draft(survey=survey, data={}, invitation_hash=code_hash, on=DAY)
+    with pytest.raises(ValidationError, match="already been submitted"):
+        services.submit_response(survey=survey, answers=answers, resume_hash="0" * 64, on=DAY)
+    with pytest.raises(ValidationError, match="invitation code first"):
+        services.save_draft(survey=survey, data={}, on=DAY)
+    assert Response.objects.count() == 1 and not ResumeDraft.objects.exists()
+
+
+def test_saving_an_admitted_draft_again_keeps_its_admission_and_not_the_old_code(invitation_survey):
+    survey, question = invitation_survey
+    code = services.generate_invitation_codes(actor=UserFactory(roles=["department_admin"]), survey=survey, count=1)[0]
+    code_hash = services.check_invitation(survey=survey, code=code)
+    first, first_hash = services.save_draft(survey=survey, data={"page": 1}, invitation_hash=code_hash, on=DAY)
+    second, second_hash = services.save_draft(survey=survey, data={"page": 1}, previous_hash=first_hash, on=DAY)
+    assert ResumeDraft.objects.get().token_hash == second_hash and ResumeDraft.objects.get().is_admitted
+    with pytest.raises(ValidationError, match="already been submitted"):
+        services.submit_response(
+            survey=survey, answers={question.pk: question.options.get().pk}, resume_hash=first_hash, on=DAY
+        )
+    services.submit_response(
+        survey=survey, answers={question.pk: question.options.get().pk}, resume_hash=second_hash, on=DAY
+    )
+    assert Response.objects.count() == 1
 
 
 def test_a_draft_expires_when_the_survey_closes():

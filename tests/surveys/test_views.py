@@ -234,7 +234,7 @@ def test_a_survey_can_be_saved_and_resumed_with_a_code(client, kinds):
     )
     html = client.get(response["Location"]).content.decode()
     code = re.search(r"<code>([A-Z0-9-]+)</code>", html).group(1)
-    assert ResumeDraft.objects.get().code_hash == services.hash_code(code)
+    assert ResumeDraft.objects.get().token_hash == services.hash_code(code)
     assert client.get(response["Location"])["Location"] == url("survey_detail", kinds.survey)  # shown once
     # when: another browser continues with the code
     client.logout()
@@ -307,6 +307,7 @@ def test_nothing_identifying_is_stored_with_a_response(client):
     assert set(response) == {
         "id",
         "survey_id",
+        "public_id",
         "submitted_on",
         "immigrant_background",
         "district_id",
@@ -336,6 +337,31 @@ def test_invitation_mode_admits_each_code_once(client):
         "Error: This invitation code has already been used. Each code admits one response."
     )
     assert Response.objects.count() == 1
+
+
+def test_saving_for_later_with_an_invitation_code_stores_no_trace_of_the_code(client):
+    # given: a respondent admitted by an invitation code saves page 1 for later
+    survey, data = one_page_survey(mode=Survey.Mode.INVITATION)
+    code = services.generate_invitation_codes(actor=UserFactory(roles=["department_admin"]), survey=survey, count=1)[0]
+    client.post(url("survey_start", survey), {"code": code})
+    saved = client.post(url("survey_page", survey, 1), {**data, "action": "save"})
+    html = client.get(saved["Location"]).content.decode()
+    resume_code = re.search(r"<code>([A-Z0-9-]+)</code>", html).group(1)
+    assert "Your invitation code is now used up" in html
+    # then: the draft's row holds the answers and its own token's hash, nothing of the invitation code
+    row = " ".join(str(value) for value in ResumeDraft.objects.values_list().get())
+    assert services.hash_code(code) not in row and "invitation" not in row
+    assert InvitationCode.objects.get().used_on is not None
+    # when: another browser continues with the resumption code alone and submits
+    other = client.__class__()
+    assert other.post(url("survey_resume", survey), {"resume-code": resume_code})["Location"] == url(
+        "survey_page", survey, 1
+    )
+    other.post(url("survey_submit", survey), data)
+    # then: counted once; the draft is gone and cannot admit another response
+    assert Response.objects.count() == 1 and not ResumeDraft.objects.exists()
+    response = client.__class__().post(url("survey_resume", survey), {"resume-code": resume_code})
+    assert response.status_code == 400 and Response.objects.count() == 1
 
 
 def test_an_unknown_invitation_code_is_refused(client):
@@ -413,9 +439,13 @@ def test_free_text_is_listed_searchable_and_becomes_contributions(client):
     html = client.get(url("freetext_list", kinds.survey), {"q": "sprachkurse"}).content.decode()
     assert "Mehr Sprachkurse am Abend" in html and "Kürzere Wartezeiten" not in html
     answer = Answer.objects.get(text="Kürzere Wartezeiten")
-    response = client.post(
-        url("freetext_list", kinds.survey), {"answers": [str(answer.pk)], "kind": "proposal", "language": "de"}
-    )
+    html = client.get(url("freetext_list", kinds.survey)).content.decode()
+    # The checkbox before the text names the answer by its response's random id, not by a row number.
+    checkbox = r'value="([^"]+)" id="answer-[^"]+">\s*<label[^>]*><span class="muted">[^<]*</span><blockquote>Kürzere'
+    key = re.search(checkbox, html)[1]
+    assert key == f"{answer.response.public_id}.{kinds.free_text.pk}"
+    assert f"response {answer.response.public_id}" in html and f"response {answer.response_id}<" not in html
+    response = client.post(url("freetext_list", kinds.survey), {"answers": [key], "kind": "proposal", "language": "de"})
     assert response.status_code == 302
     answer.refresh_from_db()
     assert answer.contribution.source == "survey" and answer.contribution.text == "Kürzere Wartezeiten"

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from teilhabe.surveys.models import Answer, Question, Response, Survey
+from teilhabe.surveys.queries import answer_key
 from tests.surveys import factories
 
 from .matrix import (
@@ -146,7 +147,11 @@ _create_contributions = post_guarded(
     lambda world, role, scope: Request(
         "post",
         reverse("surveys:freetext_list", kwargs={"slug": world.obj("surveys.survey", OWN).slug}),
-        data={"answers": [world.obj("surveys.answer", OWN).pk], "kind": "proposal", "language": "de"},
+        data={
+            "answers": [answer_key(world.obj("surveys.answer", OWN))],
+            "kind": "proposal",
+            "language": "de",
+        },
     ),
     lambda world, scope: Answer.objects.filter(contribution__isnull=False).count(),
     lambda role, scope: role in ADMINS,
