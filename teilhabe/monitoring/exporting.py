@@ -27,7 +27,7 @@ from .importing.concept import TABLES, BreakdownTable
 from .importing.observations import COLUMNS as OBSERVATION_COLUMNS
 from .models import BreakdownDimension, Geography, Indicator, Observation
 from .periods import parse_period
-from .queries import released_by
+from .queries import list_public_observations
 
 FORMATS = ("csv", "xlsx")
 WORKBOOK_NAME = "concept.xlsx"
@@ -56,8 +56,11 @@ def export_concept(
 ) -> ExportResult:
     """Write the concept to `directory`: csv/<table>.csv, concept.xlsx and opensdg/indicator_<code>.csv.
 
-    public_only: leave out observations not yet released (released_on after `today`) and blank
-    counts (numerator, denominator, sample size) below settings.TEILHABE_MIN_PUBLIC_COUNT.
+    public_only: read observations through the public gateway (queries.list_public_observations):
+    nothing released after `today`, and every figure of a withheld observation (value, standard error,
+    counts, progress value) blank, complementary suppression included, as on the pages and in the API
+    (docs/methods/disclosure-control.md). Without it (staff export, `export_data` without
+    --public-only) every observation is written as stored.
     """
     unknown = set(formats) - set(FORMATS)
     if unknown:
@@ -100,15 +103,37 @@ def _tables(*, public_only: bool, today: date) -> Iterator[tuple[str, list[Colum
     yield "observations", columns, lambda: _observation_rows(dimensions, public_only=public_only, today=today)
 
 
-def _observations(*, public_only: bool, today: date):
-    queryset = Observation.objects.all()
+def _public_tuples(queryset, fields: Sequence[str]) -> Iterator[tuple]:
+    """Rows of the public gateway as tuples of `fields`, read from the disclosed instances (never through
+    .values_list(), which would bypass disclosure control). `a__b` reads attribute b of relation a."""
+    for observation in queryset.iterator(chunk_size=_CHUNK):
+        row = []
+        for name in fields:
+            target = observation
+            for part in name.split("__"):
+                target = getattr(target, part)
+            row.append(target)
+        yield tuple(row)
+
+
+def _observation_tuples(*, public_only: bool, today: date, fields: Sequence[str], indicator=None) -> Iterator[tuple]:
+    """Observations as tuples of `fields` in export order: through the public gateway when `public_only`,
+    else every stored observation (the staff export)."""
     if public_only:
-        queryset = queryset.filter(released_by(today))
-    return queryset
+        queryset = list_public_observations(on=today)
+        if indicator is not None:
+            queryset = queryset.filter(indicator=indicator)
+        return _public_tuples(queryset.order_by(*_ORDER), fields)
+    queryset = Observation.objects.all()  # staff export: the stored data, not public
+    if indicator is not None:
+        queryset = queryset.filter(indicator=indicator)
+    return queryset.order_by(*_ORDER).values_list(*fields).iterator(chunk_size=_CHUNK)
+
+
+_ORDER = ("indicator__code", "geography__code", "breakdown_key", "period_start", "period")
 
 
 def _observation_rows(dimensions: list[str], *, public_only: bool, today: date) -> Iterator[dict]:
-    minimum = settings.TEILHABE_MIN_PUBLIC_COUNT
     fields = (
         "indicator__code",
         "period",
@@ -125,12 +150,7 @@ def _observation_rows(dimensions: list[str], *, public_only: bool, today: date) 
         "released_on",
         "note",
     )
-    rows = (
-        _observations(public_only=public_only, today=today)
-        .order_by("indicator__code", "geography__code", "breakdown_key", "period_start", "period")
-        .values_list(*fields)
-        .iterator(chunk_size=_CHUNK)
-    )
+    rows = _observation_tuples(public_only=public_only, today=today, fields=fields)
     for (
         indicator,
         period,
@@ -147,10 +167,6 @@ def _observation_rows(dimensions: list[str], *, public_only: bool, today: date) 
         released_on,
         note,
     ) in rows:
-        if public_only:
-            numerator, denominator, sample_size = (
-                count if count is None or count >= minimum else None for count in (numerator, denominator, sample_size)
-            )
         row = {
             "indicator": indicator,
             "period": period,
@@ -247,14 +263,14 @@ def _write_opensdg(directory: Path, *, public_only: bool, today: date) -> list[P
     written = []
     for indicator in Indicator.objects.order_by("code"):
         series: dict[tuple[str, str, int], tuple] = {}
-        rows = (
-            _observations(public_only=public_only, today=today)
-            .filter(indicator=indicator)
-            .order_by("period_start", "period")
-            .values_list("period", "breakdown_key", "geography__code", "value")
-            .iterator(chunk_size=_CHUNK)
+        rows = _observation_tuples(
+            public_only=public_only,
+            today=today,
+            fields=("period", "breakdown_key", "geography__code", "value", "period_start"),
+            indicator=indicator,
         )
-        for period, key, geography, value in rows:
+        # By period within each series; the last period of a year wins (a withheld one gives a blank Value).
+        for period, key, geography, value, _start in sorted(rows, key=lambda row: (row[4], row[0])):
             year = parse_period(period).year
             geo_code = "" if geography in city_codes else geography
             series[(geo_code, key, year)] = (value,)  # later periods of the same year win

@@ -137,7 +137,9 @@ def test_opensdg_file_per_indicator(actor, tmp_path):
     )
 
 
-def test_public_only_hides_unreleased_rows_and_small_counts(actor, tmp_path, settings):
+def test_public_only_hides_unreleased_rows_and_withholds_small_counts(actor, tmp_path, settings):
+    """A row with a small count loses every figure (value, counts, SE, progress value), not only the count:
+    value × denominator would give the numerator back."""
     settings.TEILHABE_MIN_PUBLIC_COUNT = 2500
     services.import_data(paths=[DATA], user=actor)
     Observation.objects.filter(indicator__code="S2", period="2016/17").update(released_on=date(2030, 1, 1))
@@ -147,7 +149,8 @@ def test_public_only_hides_unreleased_rows_and_small_counts(actor, tmp_path, set
     rows = (tmp_path / "csv" / "observations.csv").read_text(encoding="utf-8").splitlines()
     assert len(rows) == 1 + 6
     assert not any(row.startswith("S2,2016/17") for row in rows)
-    assert "S1,2017,city,yes,,79,,,0.9,,,provisional,Illustrative data (demo),," in rows
+    assert "S1,2017,city,yes,,,,,,,,provisional,Illustrative data (demo),," in rows
+    assert "S1,2017,north,yes,female,81.25,,,,,,final,Illustrative data (demo),," in rows
 
 
 def test_illustrative_marking_survives_the_export(actor, tmp_path):
