@@ -348,6 +348,8 @@ TEILHABE_RATE_PUBLIC_FORM = env.str("TEILHABE_RATE_PUBLIC_FORM", default="20/h")
 # Moving between the pages of a survey (per client address; a class answering together shares one).
 TEILHABE_RATE_SURVEY_PAGE = env.str("TEILHABE_RATE_SURVEY_PAGE", default="600/h")
 TEILHABE_RATE_API = env.str("TEILHABE_RATE_API", default="600/m")
+# Whole-data downloads (documentation CSV/XLSX, the API as CSV, data.xlsx, the data package) per client address.
+TEILHABE_RATE_EXPORTS = env.str("TEILHABE_RATE_EXPORTS", default="30/h")
 # Public API responses are kept this long at most (a data change makes them unreachable at once; 0: off),
 # and clients and proxies may reuse one this long without revalidating.
 TEILHABE_API_CACHE_SECONDS = env.int("TEILHABE_API_CACHE_SECONDS", default=600)

@@ -7,7 +7,7 @@ import re
 from django.conf import settings
 from rest_framework.throttling import BaseThrottle
 
-from teilhabe.core.ratelimit import is_ratelimited
+from teilhabe.core.ratelimit import EXPORT_GROUP, is_ratelimited, rate_period_seconds
 
 GROUP = "api"
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])")
@@ -30,3 +30,29 @@ class ApiRateThrottle(BaseThrottle):
             return None
         _count, multiplier, unit = match.groups()
         return float(int(multiplier or 1) * _SECONDS[unit])
+
+
+class ExportRateThrottle(BaseThrottle):
+    """settings.TEILHABE_RATE_EXPORTS per client address, for whole-data downloads (data.xlsx, the data package);
+    the same budget as the documentation downloads (teilhabe.core.ratelimit.limit_export)."""
+
+    def applies_to(self, request) -> bool:
+        return True
+
+    def allow_request(self, request, view) -> bool:
+        if not self.applies_to(request):
+            return True
+        self.rate = settings.TEILHABE_RATE_EXPORTS
+        return not is_ratelimited(request._request, group=EXPORT_GROUP, key="ip", rate=self.rate, increment=True)
+
+    def wait(self) -> float | None:
+        return float(rate_period_seconds(self.rate))
+
+
+class CsvExportRateThrottle(ExportRateThrottle):
+    """The export budget for reads rendered as CSV (`?format=csv`, `.csv`); JSON reads count against the API rate
+    only. DRF negotiates the format before it runs the throttles."""
+
+    def applies_to(self, request) -> bool:
+        renderer = getattr(request, "accepted_renderer", None)
+        return renderer is not None and renderer.format == "csv"

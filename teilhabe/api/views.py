@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from . import caching
 from .renderers import CSVRenderer
+from .throttling import ApiRateThrottle, CsvExportRateThrottle
 
 
 class ReadParameters(serializers.Serializer):
@@ -48,6 +49,8 @@ class PublicReadView(generics.GenericAPIView):
     """
 
     renderer_classes = [JSONRenderer, CSVRenderer]
+    # A read as CSV is an export: it also counts against the per-address export budget.
+    throttle_classes = [ApiRateThrottle, CsvExportRateThrottle]
     parameters_class: type[serializers.Serializer] = ReadParameters
 
     def dispatch(self, request, *args, **kwargs):

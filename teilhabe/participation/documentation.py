@@ -1,7 +1,8 @@
 """The public documentation of a procedure as files: PDF (through the reports app), CSV and XLSX.
 
-The web pages render the same queries (views.documentation_*). Files are generated from the data every
-time; the PDF is built by a background job (tasks.build_documentation_pdf) and kept with the data stamp
+The web pages render the same queries (views.documentation_*). The CSV and XLSX are built once per data
+version and language and kept in the page cache (views.documentation_download); the PDF is built by a
+background job (tasks.build_documentation_pdf) and kept with the data stamp
 it was built from, so a page can tell whether it is current.
 """
 
@@ -161,6 +162,25 @@ def write_xlsx(procedure: Procedure, stream: BinaryIO) -> int:
         sheet.append(row)
     workbook.save(stream)
     return sheet.rows - 1
+
+
+DOWNLOAD_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def export_bytes(procedure: Procedure, format: str) -> bytes:
+    """The contributions export as one file's bytes (CSV in UTF-8, or XLSX), for the cached public download."""
+    if format == "csv":
+        text = io.StringIO(newline="")
+        write_csv(procedure, text)
+        return text.getvalue().encode("utf-8")
+    if format == "xlsx":
+        binary = io.BytesIO()
+        write_xlsx(procedure, binary)
+        return binary.getvalue()
+    raise ValueError(f"Unknown download format {format!r}; choose one of {', '.join(DOWNLOAD_TYPES)}.")
 
 
 def write_documentation(procedure: Procedure, *, format: str, output: Path, language: str) -> int:

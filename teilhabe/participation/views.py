@@ -6,7 +6,7 @@ is published. Work pages need a staff login and show only what permissions.py al
 
 from __future__ import annotations
 
-import tempfile
+import io
 from dataclasses import dataclass, replace
 
 from django.conf import settings
@@ -23,7 +23,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from teilhabe.core.cache import cache_public_page
-from teilhabe.core.ratelimit import limit_public_form
+from teilhabe.core.downloads import cached_download
+from teilhabe.core.ratelimit import limit_export, limit_public_form
 from teilhabe.core.tabular import csv_lines
 from teilhabe.monitoring.models import AreaOfAction, Indicator
 
@@ -303,21 +304,23 @@ def documentation_limits(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@limit_export
 def documentation_download(request: HttpRequest, slug: str, format: str) -> HttpResponse:
-    """All published contributions with their evaluations, streamed as CSV or written as XLSX."""
+    """All published contributions with their evaluations as CSV or XLSX, built once per data version and language."""
     procedure = queries.get_procedure(slug)
-    filename = f"{procedure.slug}-beitraege.{format}"
-    if format == "csv":
-        response = StreamingHttpResponse(documentation.csv_lines(procedure), content_type="text/csv; charset=utf-8")
-    elif format == "xlsx":
-        spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-        documentation.write_xlsx(procedure, spool)
-        spool.seek(0)
-        response = FileResponse(spool, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    else:
+    if format not in documentation.DOWNLOAD_TYPES:
         raise Http404
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    content = cached_download(
+        "participation:documentation",
+        lambda: documentation.export_bytes(procedure, format),
+        params={"procedure": procedure.slug, "format": format, "language": get_language()},
+    )
+    return FileResponse(
+        io.BytesIO(content),
+        content_type=documentation.DOWNLOAD_TYPES[format],
+        as_attachment=True,
+        filename=f"{procedure.slug}-beitraege.{format}",
+    )
 
 
 def documentation_pdf(request: HttpRequest, slug: str) -> HttpResponse:
@@ -827,7 +830,7 @@ def contribution_moderate(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("Contribution #%(pk)d moderated.") % {"pk": contribution.pk})
+            messages.success(request, _("Contribution %(number)d moderated.") % {"number": contribution.pk})
     else:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     target = request.POST.get("next", "")
@@ -904,7 +907,9 @@ def bundle_remove(request: HttpRequest, pk: int, contribution_pk: int) -> HttpRe
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("Contribution #%(pk)d taken out of the bundle.") % {"pk": contribution.pk})
+            messages.success(
+                request, _("Contribution %(number)d taken out of the bundle.") % {"number": contribution.pk}
+            )
     else:
         messages.error(request, _("Taking a contribution out of a bundle needs a reason."))
     return redirect(review)
@@ -1044,7 +1049,7 @@ def _record(request: HttpRequest, procedure, event: Event | None) -> HttpRespons
         except ValidationError as error:
             _form_errors(form, error)
         else:
-            messages.success(request, _("Contribution #%(pk)d recorded.") % {"pk": contribution.pk})
+            messages.success(request, _("Contribution %(number)d recorded.") % {"number": contribution.pk})
             return redirect(request.path)
     return render(
         request,

@@ -1,7 +1,9 @@
 """Open data downloads: the data package (zip), the XLSX workbook and each indicator's Open-SDG CSV.
 
-Built by a background job once per data version (teilhabe.api.tasks.build_open_data); until the
-files of the current version exist, the answer is 202 with Retry-After.
+Built by a background job once per data version (teilhabe.api.tasks.build_open_data) and served from those
+files; until the files of the current version exist, the answer is 202 with Retry-After. The package and the
+workbook count against the per-address export budget (settings.TEILHABE_RATE_EXPORTS); the per-indicator
+Open-SDG files, which a platform fetches one by one, only against the API rate.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from django.utils.translation import gettext as _
 from django_tasks import TaskResultStatus
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework.decorators import api_view, renderer_classes
+from rest_framework.decorators import api_view, renderer_classes, throttle_classes
 from rest_framework.renderers import BaseRenderer
 
 from teilhabe.api import open_data, tasks
+from teilhabe.api.throttling import ApiRateThrottle, ExportRateThrottle
 from teilhabe.monitoring.exporting import WORKBOOK_NAME
 from teilhabe.monitoring.models import Indicator
 
@@ -73,6 +76,7 @@ def _file(name: str, content_type: str, filename: str) -> HttpResponse:
 )
 @api_view(["GET"])
 @renderer_classes([_Passthrough])
+@throttle_classes([ApiRateThrottle, ExportRateThrottle])
 def datapackage(request):
     """All public data as a data package (zip)."""
     return _file(open_data.PACKAGE_NAME, ZIP, "teilhabe-datapackage.zip")
@@ -88,6 +92,7 @@ def datapackage(request):
 )
 @api_view(["GET"])
 @renderer_classes([_Passthrough])
+@throttle_classes([ApiRateThrottle, ExportRateThrottle])
 def workbook(request):
     """All public data as an XLSX workbook."""
     return _file(WORKBOOK_NAME, XLSX, "teilhabe-data.xlsx")
