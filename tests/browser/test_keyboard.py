@@ -44,19 +44,29 @@ def test_main_navigation_is_operable_by_keyboard(page, live_server, portal_site)
     assert page.locator("h1").inner_text() == "Editions of the concept"
 
 
+def tab_to(page, text: str, limit: int = 20) -> dict:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        element = focused(page)
+        if element["text"] == text:
+            return element
+    raise AssertionError(f"{text!r} not reached by Tab")
+
+
 def test_language_switcher_is_operable_by_keyboard(page, live_server, portal_site):
     page.goto(live_server.url + "/indikatoren/B1/")
-    page.focus("#language-select")
-    page.keyboard.press("ArrowDown")  # Deutsch -> English
-    page.keyboard.press("Tab")
-    assert focused(page)["tag"] == "BUTTON"
+    # the switcher's links are reached by Tab, with a visible focus, and Enter opens the same page
+    element = tab_to(page, "English")
+    assert element["tag"] == "A" and element["outline"] != "none"
     page.keyboard.press("Enter")
     page.wait_for_url("**/en/indikatoren/B1/")
     assert page.locator("html").get_attribute("lang") == "en"
-    # and back again
-    page.focus("#language-select")
-    page.keyboard.press("ArrowUp")
-    page.keyboard.press("Tab")
+    # and on to Turkish, then back to German
+    tab_to(page, "Türkçe")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/tr/indikatoren/B1/")
+    assert page.locator("html").get_attribute("lang") == "tr"
+    tab_to(page, "Deutsch")
     page.keyboard.press("Enter")
     page.wait_for_url(live_server.url + "/indikatoren/B1/")
     assert page.locator("html").get_attribute("lang") == "de"
