@@ -11,13 +11,14 @@ from __future__ import annotations
 import copy
 import datetime
 import math
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as babel_format_date
 from django.conf import settings
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
+from django.utils.translation import gettext as _
 
 # Babel applies a numbering system's separators but writes Latin digits; these are the digits of the
 # numbering systems our languages default to.
@@ -44,6 +45,15 @@ def _native_digits(text: str, locale: Locale) -> str:
     return text.translate(str.maketrans("0123456789", digits)) if digits else text
 
 
+def round_half_up(value: float | int | Decimal, decimals: int) -> Decimal:
+    """The value as written (its shortest decimal form, 0.125 not 0.12499…) rounded half away from zero:
+    what a reader who rounds by hand gets. Never truncates, and never yields "-0"."""
+    rounded = Decimal(repr(value) if isinstance(value, float) else str(value)).quantize(
+        Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP
+    )
+    return abs(rounded) if rounded == 0 else rounded
+
+
 def format_number(value: float | None, decimals: int = 1, *, grouping: bool = True) -> str:
     """The value rounded to `decimals` places with the locale's digits and separators; "–" when there is none."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -52,7 +62,7 @@ def format_number(value: float | None, decimals: int = 1, *, grouping: bool = Tr
     pattern = copy.copy(locale.decimal_formats[None])
     pattern.frac_prec = (decimals, decimals)
     text = pattern.apply(
-        Decimal(str(round(value, decimals))),
+        round_half_up(value, decimals),
         locale,
         group_separator=grouping,
         numbering_system="default",
@@ -85,4 +95,91 @@ def format_date(value: datetime.date | None, style: str = "long") -> str:
 def with_unit(text: str, unit: str) -> str:
     if not unit or text == "–":
         return text
+    if unit == "%" and "\u00a0%" not in current_locale().percent_formats[None].pattern.replace(" ", "\u00a0"):
+        return f"{text}%"  # the locale writes "79.1%" (CLDR percent pattern), German "79,1 %"
     return f"{text}\u00a0{unit}"  # a no-break space keeps number and unit on one line
+
+
+# --------------------------------------------------------------------------- values in their unit
+
+# Units whose values are shares of 100 (their changes are percentage points) and units that count things
+# (nothing is written after the number; the unit is said in words where the indicator is described).
+SHARE_UNITS = frozenset({"%", "percent", "per cent", "percentage", "prozent"})
+COUNT_UNITS = frozenset({"number", "count", "anzahl", "persons", "personen", "people"})
+
+
+def is_share_unit(unit: str | None) -> bool:
+    return (unit or "").strip().lower() in SHARE_UNITS
+
+
+def is_count_unit(unit: str | None) -> bool:
+    return (unit or "").strip().lower() in COUNT_UNITS
+
+
+def default_decimals(unit: str | None) -> int:
+    """Decimals of a unit when the indicator sets none: counts are whole, everything else has one place."""
+    return 0 if is_count_unit(unit) else 1
+
+
+def unit_in_words(unit: str | None) -> str:
+    """The unit as the "Unit" line of an indicator names it: "per cent", "number (count)", or the unit itself."""
+    if is_share_unit(unit):
+        return _("per cent (share of 100)")
+    if is_count_unit(unit):
+        return _("number (count)")
+    return (unit or "").strip()
+
+
+def unit_after_number(unit: str | None) -> str:
+    """What follows a value: "%" for shares, nothing for counts, else the unit."""
+    if is_share_unit(unit):
+        return "%"
+    if is_count_unit(unit):
+        return ""
+    return (unit or "").strip()
+
+
+def format_value(value: float | None, decimals: int, unit: str = "") -> str:
+    """A value in its unit: "42,3 %", "240.000", "3,5 Wochen"."""
+    return with_unit(format_number(value, decimals), unit_after_number(unit))
+
+
+def format_signed(value: float | None, decimals: int = 1) -> str:
+    """+2,5 / −1,0 / ±0,0 with a real minus sign."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    rounded = round_half_up(value, decimals)
+    text = format_number(abs(value), decimals)
+    if rounded == 0:
+        return f"±{text}"
+    return f"+{text}" if rounded > 0 else f"\u2212{text}"
+
+
+def points_unit(*, short: bool = False) -> str:
+    """The unit of a change of a share: percentage points ("Prozentpunkte", short "Pp.")."""
+    return pgettext("unit, short", "pp") if short else pgettext("unit", "percentage points")
+
+
+def change_unit(unit: str | None, *, short: bool = False) -> str:
+    """The unit of a difference or change of values in `unit`: percentage points for shares."""
+    return points_unit(short=short) if is_share_unit(unit) else unit_after_number(unit)
+
+
+def format_change(value: float | None, decimals: int, unit: str = "", *, short: bool = False) -> str:
+    """A signed change or difference in the value's unit: "+4,4 Prozentpunkte", "−120", "+0,6 Wochen".
+    Changes of shares are percentage points, never per cent (for a relative change use format_relative_change)."""
+    return with_unit(format_signed(value, decimals), change_unit(unit, short=short))
+
+
+def format_percent(fraction: float | None, decimals: int = 1) -> str:
+    """A fraction as per cent: 0.791 → "79,1 %"."""
+    if fraction is None:
+        return "–"
+    return with_unit(format_number(fraction * 100, decimals), "%")
+
+
+def format_relative_change(fraction: float | None, decimals: int = 1) -> str:
+    """A relative change (growth rate) in per cent, signed: 0.031 → "+3,1 %"."""
+    if fraction is None:
+        return "–"
+    return with_unit(format_signed(fraction * 100, decimals), "%")

@@ -316,6 +316,8 @@ def _value_options(version: IndicatorVersion, parameters: Mapping, target: Targe
     return progress.SeriesOptions(
         direction=progress.Direction(version.direction),
         limit=None if limit is None else float(limit),
+        # A share cannot be projected past 100 % or below 0 %.
+        bounds=(0.0, 100.0) if _is_percent(version, "de") or _is_percent(version, "en") else None,
         thresholds=_thresholds(parameters.get("thresholds")),
         profile=progress.Profile(version.profile),
         **_common_options(version, parameters, target),
@@ -465,15 +467,15 @@ def number_formats(version: IndicatorVersion, subject: str, language: str) -> tu
     if subject in (progress.GapMetric.RATIO, progress.GapMetric.PARITY_INDEX):
         return "{:.2f}", "{:.3f}"
     if _is_percent(version, language):
-        points = f"{{:.{decimals + 1}f}} {POINTS[language]}"
+        points = f"{{:,.{decimals + 1}f}} {POINTS[language]}"
         if subject == progress.GapMetric.DIFFERENCE:
-            return f"{{:.{decimals}f}}", points
-        value = f"{{:.{decimals}f}}%" if language == "en" else f"{{:.{decimals}f}} %"
+            return f"{{:,.{decimals}f}}", points
+        value = f"{{:,.{decimals}f}}%" if language == "en" else f"{{:,.{decimals}f}} %"
         return value, points
     unit = _unit(version, language)
     shown = unit and len(unit) <= UNIT_MAX_LENGTH and unit.lower() not in COUNT_UNITS
     suffix = " " + unit.replace("{", "{{").replace("}", "}}") if shown else ""
-    return f"{{:.{decimals}f}}{suffix}", f"{{:.{decimals + 1}f}}{suffix}"
+    return f"{{:,.{decimals}f}}{suffix}", f"{{:,.{decimals + 1}f}}{suffix}"
 
 
 def explain_series(assessment: progress.Assessment, *, version: IndicatorVersion, subject: str, language: str) -> str:

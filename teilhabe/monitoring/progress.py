@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -142,45 +143,33 @@ INDICATOR_SCORE_BANDS = (
     (-2.5, Status.LIMITED_PROGRESS),
 )
 
-# Short display labels for badges; the Django layer wraps them in gettext.
-STATUS_LABELS: dict[str, dict[Status, str]] = {
-    "en": {
-        Status.TARGET_ACHIEVED: "target achieved",
-        Status.SUBSTANTIAL_PROGRESS: "on track",
-        Status.MODERATE_PROGRESS: "needs acceleration",
-        Status.LIMITED_PROGRESS: "off track",
-        Status.DETERIORATION: "moving away",
-        Status.NOT_AVAILABLE: "not assessable",
-    },
-    "de": {
-        Status.TARGET_ACHIEVED: "Ziel erreicht",
-        Status.SUBSTANTIAL_PROGRESS: "auf Kurs",
-        Status.MODERATE_PROGRESS: "Beschleunigung nötig",
-        Status.LIMITED_PROGRESS: "nicht auf Kurs",
-        Status.DETERIORATION: "entfernt sich vom Ziel",
-        Status.NOT_AVAILABLE: "nicht bewertbar",
-    },
-}
-
-# The method's own names for the statuses, used at the end of explanations.
+# The one vocabulary of the statuses, for badges and for the end of explanations alike (the Django
+# layer's status_labels.STATUS_LABELS carries the same words through gettext; a test keeps them equal).
 STATUS_NAMES: dict[str, dict[Status, str]] = {
     "en": {
         Status.TARGET_ACHIEVED: "target achieved",
         Status.SUBSTANTIAL_PROGRESS: "substantial progress",
         Status.MODERATE_PROGRESS: "moderate progress",
         Status.LIMITED_PROGRESS: "limited progress",
-        Status.DETERIORATION: "deterioration",
-        Status.NOT_AVAILABLE: "not available",
+        Status.DETERIORATION: "moving away from the target",
+        Status.NOT_AVAILABLE: "no assessment possible",
     },
     "de": {
         Status.TARGET_ACHIEVED: "Ziel erreicht",
         Status.SUBSTANTIAL_PROGRESS: "deutlicher Fortschritt",
         Status.MODERATE_PROGRESS: "mäßiger Fortschritt",
         Status.LIMITED_PROGRESS: "geringer Fortschritt",
-        Status.DETERIORATION: "Verschlechterung",
+        Status.DETERIORATION: "entfernt sich vom Ziel",
         Status.NOT_AVAILABLE: "keine Bewertung möglich",
     },
 }
+# Badges use the same words (kept as a name for callers of the pure module).
+STATUS_LABELS = STATUS_NAMES
+
+# What a reader is told once the target year has passed without the target being reached: the target
+# was missed, whatever pace the method still computes (the Open SDG status itself is left as published).
+TARGET_MISSED = "target_missed"
+TARGET_MISSED_NAMES = {"en": "target missed", "de": "Ziel verfehlt"}
 
 # UN SDG progress chart wording for the same codes (on track -> substantial, ...).
 UN_CHART_LABELS: dict[str, dict[Status, str]] = {
@@ -253,6 +242,8 @@ class SeriesOptions:
     thresholds: ThresholdOverrides | None = None
     profile: Profile = Profile.OPENSDG
     minimum_sample_size: int | None = None
+    # The range a value can take (0 to 100 for shares): projections stop at its ends.
+    bounds: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -296,10 +287,17 @@ class Assessment:
     trend_start_year: int | None = None
     attainment_share: float | None = None
     elapsed_share: float | None = None
+    # The end of the value's range the projection stopped at (e.g. 100 for a share), if it reached one.
+    projection_bound: float | None = None
 
     @property
     def has_target(self) -> bool:
         return self.target is not None
+
+    @property
+    def is_target_missed(self) -> bool:
+        """The target year has passed and the target was not reached: what a reader must be told."""
+        return self.target is not None and self.is_target_year_passed and self.status is not Status.TARGET_ACHIEVED
 
 
 @dataclass(frozen=True)
@@ -835,6 +833,12 @@ def _finish(known: dict, frame: _Frame, outcome: _Outcome, sample_size: int | No
         half = CONFIDENCE_Z * current.standard_error
         uncertain = uncertain or (current.value - half < options.target < current.value + half)
 
+    projected, bound = outcome.projected_value, None
+    if projected is not None and options.bounds is not None:
+        low, high = options.bounds
+        if projected > high or projected < low:
+            bound = high if projected > high else low
+            projected = bound
     return Assessment(
         status=outcome.status,
         score=outcome.score,
@@ -843,7 +847,8 @@ def _finish(known: dict, frame: _Frame, outcome: _Outcome, sample_size: int | No
         thresholds=outcome.thresholds,
         annual_growth_rate=outcome.annual_growth_rate,
         annual_change=outcome.annual_change,
-        projected_value=outcome.projected_value,
+        projected_value=projected,
+        projection_bound=bound,
         needed_change_per_year=needed,
         is_target_year_passed=passed,
         progress_interval=interval,
@@ -1139,10 +1144,20 @@ _REASONS: dict[str, dict[Reason, str]] = {
 }
 
 
+def _half_up(value: float, value_format: str) -> float | Decimal:
+    """The value as written, rounded half away from zero to the places the format asks for, so that text
+    and tables round alike (0.125 -> 0.13, never truncated); the format then adds no rounding of its own."""
+    match = re.search(r"\.(\d+)f\}", value_format)
+    if match is None or not math.isfinite(value):
+        return value
+    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-int(match.group(1))), rounding=ROUND_HALF_UP)
+    return abs(rounded) if rounded == 0 else rounded
+
+
 def _format_number(value: float, value_format: NumberFormat, language: Language) -> str:
     if callable(value_format):
         return value_format(value)
-    text = value_format.format(value)
+    text = value_format.format(_half_up(value, value_format))
     if language == "de":
         # Swap decimal point and thousands separator between digits only.
         text = re.sub(r"(?<=\d)[.,](?=\d)", lambda match: "," if match.group() == "." else ".", text)
@@ -1159,8 +1174,8 @@ def _format_exact(value: float, value_format: NumberFormat, language: Language) 
 
 
 def _percent(share: float, language: Language, decimals: int = 0) -> str:
-    text = f"{share * 100:.{decimals}f}"
-    return f"{text.replace('.', ',')} %" if language == "de" else f"{text}%"
+    text = _format_number(share * 100, f"{{:,.{decimals}f}}", language)
+    return f"{text} %" if language == "de" else f"{text}%"
 
 
 def _capitalise(text: str) -> str:
@@ -1212,8 +1227,7 @@ def explain(
         reason = _REASONS[language][a.reason or Reason.TOO_FEW_YEARS]
         return f"{subject} lässt sich nicht bewerten: {reason}." if de else f"{subject} cannot be assessed: {reason}."
 
-    labels = UN_CHART_LABELS if a.profile is Profile.UN_PROGRESS_CHART else STATUS_NAMES
-    status_name = labels[language][a.status]
+    status_name = TARGET_MISSED_NAMES[language] if a.is_target_missed else STATUS_NAMES[language][a.status]
     target = _format_exact(a.target, value_format, language) if a.target is not None else ""
     sentences = [_change_sentence(a, unit_label, language, value, change)]
     if a.status is Status.TARGET_ACHIEVED:
@@ -1289,7 +1303,13 @@ def _no_target_sentences(
 ) -> list[str]:
     de = language == "de"
     sentences = []
-    if a.projected_value is not None:
+    if a.projected_value is not None and a.projection_bound is not None:
+        sentences.append(
+            f"In diesem Tempo erreichte der Wert vor {a.target_year} die Grenze von {value(a.projected_value)}."
+            if de
+            else f"At this pace it would reach the bound of {value(a.projected_value)} before {a.target_year}."
+        )
+    elif a.projected_value is not None:
         sentences.append(
             f"In diesem Tempo läge der Wert {a.target_year} bei {value(a.projected_value)}."
             if de
@@ -1334,6 +1354,13 @@ def _projection_sentence(
     """
     de = language == "de"
     projected = value(a.projected_value)
+    if a.projection_bound is not None:
+        # A share cannot pass 100 % (or fall below 0 %): the trend runs into the bound before the target year.
+        projected = (
+            f"die Grenze von {projected} noch vor {a.target_year}"
+            if de
+            else f"the bound of {projected} before {a.target_year}"
+        )
     reaches = a.direction * (a.projected_value - a.target) >= 0
     weather = a.profile is Profile.GERMAN_WEATHER and a.trend_start_year is not None and a.annual_change is not None
     share = _percent(a.progress_value, language) if a.progress_value is not None else None
@@ -1352,6 +1379,8 @@ def _projection_sentence(
         else:
             lead = "In diesem Tempo"
             pace = f"; das Tempo beträgt {share} des für das Ziel nötigen Tempos" if share else ""
+        if a.projection_bound is not None:
+            return f"{lead} stieße der Wert an {projected} {relation}{pace}: {status_name}."
         return f"{lead} läge der Wert {a.target_year} bei {projected} {relation}{pace}: {status_name}."
     if reaches:
         relation = f"meeting the {target} target"
@@ -1367,6 +1396,8 @@ def _projection_sentence(
     else:
         lead = "At this pace"
         pace = f"; the pace is {share} of what the target needs" if share else ""
+    if a.projection_bound is not None:
+        return f"{lead} it would run into {projected}, {relation}{pace}: {status_name}."
     return f"{lead} it would reach {projected} in {a.target_year}, {relation}{pace}: {status_name}."
 
 

@@ -39,9 +39,12 @@ from teilhabe.monitoring.status_labels import (
     NOT_AVAILABLE,
     ON_TRACK,
     STATUS_ORDER,
+    display_status,
+    format_component,
     status_css_class,
     status_label,
 )
+from teilhabe.core import formatting
 
 from . import charts
 from .edition_changes import EditionChanges, IndicatorSnapshot, TargetSnapshot, compare_editions
@@ -101,22 +104,6 @@ def _explanation(row: Assessment) -> tuple[str, str | None]:
     return "", None
 
 
-def _format_component(key: str, value: object, decimals: int, unit: str) -> str | None:
-    if value is None or isinstance(value, (dict, list)):
-        return None
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if not isinstance(value, (int, float)):
-        return str(value)
-    if key.endswith("_year") or key == "sample_size":
-        return str(int(value))
-    if key in ("annual_growth_rate", "attainment_share", "elapsed_share"):
-        return charts.with_unit(charts.format_number(value * 100, 1), "%")
-    if key in ("progress_value", "score"):
-        return charts.format_number(value, 2)
-    return charts.with_unit(charts.format_number(value, decimals), unit)
-
-
 def view_assessment(
     row: Assessment | None, *, decimals: int = 1, unit: str = "", series_label: str = ""
 ) -> AssessmentView:
@@ -138,18 +125,18 @@ def view_assessment(
     values.setdefault("needed_change_per_year", row.needed_change_per_year)
     components = []
     for key, label in COMPONENT_LABELS.items():
-        shown = _format_component(key, values.get(key), decimals, unit)
+        shown = format_component(key, values.get(key), decimals, unit)
         if shown is not None:
             components.append((str(label), shown))
     needed = ""
     if row.needed_change_per_year is not None:
-        sign = "+" if row.needed_change_per_year > 0 else ""
-        needed = sign + charts.with_unit(charts.format_number(row.needed_change_per_year, decimals), unit)
+        needed = format_component("needed_change_per_year", row.needed_change_per_year, decimals, unit) or ""
+    status = display_status(row.status, values)
     return AssessmentView(
         row=row,
-        status=row.status,
-        label=status_label(row.status),
-        css_class=status_css_class(row.status),
+        status=status,
+        label=status_label(status),
+        css_class=status_css_class(status),
         is_uncertain=row.is_uncertain,
         explanation=text,
         explanation_language=language,
@@ -256,7 +243,7 @@ def get_concept_overview(edition: Edition) -> ConceptOverview:
         while parents.get(area_id):
             area_id = parents[area_id]
         headline = _headline(version, headlines.get(version.indicator_id, []))
-        statuses_by_field[area_id].append(headline.status if headline else NOT_AVAILABLE)
+        statuses_by_field[area_id].append(display_status(headline.status, headline.components) if headline else NOT_AVAILABLE)
     overviews = []
     for area in fields:
         codes = statuses_by_field.get(area.pk, [])
@@ -342,13 +329,13 @@ def _indicator_rows(edition: Edition, versions: Sequence[IndicatorVersion]) -> l
         row = IndicatorRow(version=version, assessment=assessment)
         if points:
             last = points[-1]
-            row.latest_value = charts.with_unit(charts.format_number(last.value, version.decimals), version.unit)
+            row.latest_value = formatting.format_value(last.value, version.decimals, version.unit)
             row.latest_period = last.period
             row.sparkline = charts.sparkline_svg([p.value for p in points])
             if len(points) > 1:
                 first = points[0]
                 row.trend_text = _("from %(first)s (%(first_period)s) to %(last)s (%(last_period)s)") % {
-                    "first": charts.with_unit(charts.format_number(first.value, version.decimals), version.unit),
+                    "first": formatting.format_value(first.value, version.decimals, version.unit),
                     "first_period": first.period,
                     "last": row.latest_value,
                     "last_period": last.period,
@@ -439,7 +426,18 @@ def _series_points(rows: Sequence[Observation]) -> tuple[charts.SeriesPoint, ...
 def _gap_unit(version: IndicatorVersion) -> str:
     if version.gap_metric != IndicatorVersion.GapMetric.DIFFERENCE:
         return ""
-    return _("percentage points") if version.unit.strip() == "%" else version.unit
+    return formatting.change_unit(version.unit)
+
+
+def _rated_series(version: IndicatorVersion, row: Assessment | None, labels: dict[str, str]) -> str:
+    """Which series the headline status rates, in words: the gap between the groups, or the total."""
+    if row is None:
+        return ""
+    if row.series_kind == Assessment.SeriesKind.GAP and version.group_a_id and version.group_b_id:
+        return _("the gap between %(a)s and %(b)s") % {"a": version.group_a.name, "b": version.group_b.name}
+    if row.breakdown_key:
+        return label_for_key(row.breakdown_key, labels)
+    return _("total")
 
 
 def _get_version(code: str, edition_code: str | None) -> IndicatorVersion:
@@ -495,6 +493,7 @@ def get_indicator_page(code: str, edition_code: str | None = None) -> IndicatorP
         headline_row,
         decimals=version.decimals,
         unit=_gap_unit(version) if headline_row and headline_row.series_kind == "gap" else version.unit,
+        series_label=_rated_series(version, headline_row, labels),
     )
     assessment_views = [
         view_assessment(
@@ -515,14 +514,12 @@ def get_indicator_page(code: str, edition_code: str | None = None) -> IndicatorP
         TargetRow(
             label=_("Gap") if t.kind == Target.Kind.GAP else label_for_key(t.breakdown_key, labels),
             kind=t.get_kind_display(),
-            baseline=charts.with_unit(
-                charts.format_number(t.baseline_value, version.decimals),
-                _gap_unit(version) if t.kind == Target.Kind.GAP else version.unit,
+            baseline=formatting.format_value(
+                t.baseline_value, version.decimals, _gap_unit(version) if t.kind == Target.Kind.GAP else version.unit
             )
             + f" ({t.baseline_year})",
-            target=charts.with_unit(
-                charts.format_number(t.target_value, version.decimals),
-                _gap_unit(version) if t.kind == Target.Kind.GAP else version.unit,
+            target=formatting.format_value(
+                t.target_value, version.decimals, _gap_unit(version) if t.kind == Target.Kind.GAP else version.unit
             ),
             target_year=t.target_year,
             geography=t.geography.name,
@@ -674,13 +671,11 @@ def _district_picture(
         assessment = view_assessment(
             _headline(version, district_assessments.get(district.pk, [])), decimals=version.decimals, unit=version.unit
         )
-        value = charts.with_unit(charts.format_number(last.value, version.decimals), version.unit) if last else "–"
+        value = formatting.format_value(last.value, version.decimals, version.unit) if last else "–"
         difference = "–"
         if last is not None and last.period in city_by_period:
             delta = last.value - city_by_period[last.period]
-            sign = "+" if delta > 0 else ""
-            unit = _("percentage points") if version.unit.strip() == "%" else version.unit
-            difference = sign + charts.with_unit(charts.format_number(delta, version.decimals), unit)
+            difference = formatting.format_change(delta, version.decimals, version.unit)
         rows.append(DistrictRow(district, last.period if last else "", value, difference, assessment))
         has_status = assessment.row is not None
         tiles.append(
@@ -759,17 +754,13 @@ def get_district_page(code: str) -> DistrictPage:
         unit, decimals = version.unit, version.decimals
         difference = "–"
         if city_row is not None:
-            delta = latest.value - city_row.value
-            point_unit = _("percentage points") if unit.strip() == "%" else unit
-            difference = ("+" if delta > 0 else "") + charts.with_unit(
-                charts.format_number(delta, decimals), point_unit
-            )
+            difference = formatting.format_change(latest.value - city_row.value, decimals, unit)
         district_rows = [r for r in statuses.get(version.indicator_id, []) if r.geography_id == district.pk]
         row = DistrictIndicatorRow(
             version=version,
             period=latest.period,
-            district_value=charts.with_unit(charts.format_number(latest.value, decimals), unit),
-            city_value=charts.with_unit(charts.format_number(city_row.value, decimals), unit) if city_row else "–",
+            district_value=formatting.format_value(latest.value, decimals, unit),
+            city_value=formatting.format_value(city_row.value, decimals, unit) if city_row else "–",
             difference=difference,
             assessment=view_assessment(_headline(version, district_rows), decimals=decimals, unit=unit),
         )
@@ -940,4 +931,86 @@ def list_responsible_authorities() -> list[Authority]:
         )
         .distinct()
         .order_by("-is_department", "name")
+    )
+
+
+# --------------------------------------------------------------------------- methodology page
+
+
+@dataclass(frozen=True)
+class BadgeMeaning:
+    code: str
+    label: str
+    css_class: str
+    meaning: str
+
+
+@dataclass(frozen=True)
+class ProfileRow:
+    code: str
+    name: str
+    description: str
+    thresholds: str  # lower bounds of substantial / moderate / limited progress, as the reader reads them
+
+
+@dataclass(frozen=True)
+class Methodology:
+    badges: list[BadgeMeaning]
+    profiles: list[ProfileRow]
+    no_target_thresholds: str
+
+
+def _thresholds_text(thresholds: progress.Thresholds, *, pace: bool = True) -> str:
+    def share(value: float) -> str:
+        return formatting.format_percent(value, 0 if pace else 1)
+
+    return _("substantial from %(high)s, moderate from %(medium)s, limited from %(low)s") % {
+        "high": share(thresholds.high),
+        "medium": share(thresholds.medium),
+        "low": share(thresholds.low),
+    }
+
+
+def get_methodology() -> Methodology:
+    """The public statement of the method, built from the constants the assessment uses (never retyped)."""
+    from teilhabe.monitoring.status_labels import STATUS_LABELS, STATUS_MEANINGS
+
+    badges = [
+        BadgeMeaning(code, str(STATUS_LABELS[code]), status_css_class(code), str(STATUS_MEANINGS[code]))
+        for code in STATUS_ORDER
+    ]
+    descriptions = {
+        "opensdg": _(
+            "The pace since the base year (compound annual growth) compared with the pace the target needs, "
+            "as in the Open SDG platforms. Without a target the growth rate itself is judged."
+        ),
+        "un_progress_chart": _("The UN SDG Progress Chart method: the same pace ratio with the UN's bands."),
+        "german_weather": _(
+            "The German Sustainability Strategy: the trend of the last five years, extrapolated to the target "
+            "year, and the share of the remaining distance it covers (sun, sun and cloud, cloud, thunderstorm)."
+        ),
+        "target_attainment": _(
+            "The share of the distance from the base value to the target that has been covered, compared "
+            "with the share of the time to the target year that has elapsed."
+        ),
+        "linear": _(
+            "A straight-line pace, which also works for values that cross zero; used for gaps between groups."
+        ),
+    }
+    thresholds = {
+        "opensdg": progress.TARGET_THRESHOLDS,
+        "un_progress_chart": progress.UN_CHART_THRESHOLDS,
+        "german_weather": progress.WEATHER_THRESHOLDS,
+        "target_attainment": progress.TARGET_THRESHOLDS,
+        "linear": progress.TARGET_THRESHOLDS,
+    }
+    profiles = [
+        ProfileRow(code, str(name), str(descriptions.get(code, "")), _thresholds_text(thresholds[code]))
+        for code, name in IndicatorVersion.Profile.choices
+        if code in thresholds
+    ]
+    return Methodology(
+        badges=badges,
+        profiles=profiles,
+        no_target_thresholds=_thresholds_text(progress.NO_TARGET_THRESHOLDS, pace=False),
     )

@@ -12,6 +12,7 @@ urlpatterns = [
     path("indikatoren/<str:code>/", views.indicator_detail, name="indicator_detail"),
     path("bezirke/<slug:code>/", views.district_detail, name="district_detail"),
     path("massnahmen/<slug:code>/", views.measure_detail, name="measure_detail"),
+    path("methode/", views.methodology, name="methodology"),
     path("suche/", views.search, name="search"),
     path("barrierefreiheit/", views.accessibility, name="accessibility"),
     path("impressum/", views.imprint, name="imprint"),

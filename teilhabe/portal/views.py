@@ -147,6 +147,13 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @cache_public_page
+def methodology(request: HttpRequest) -> HttpResponse:
+    """How statuses are assessed: profiles, thresholds, what each badge means, gaps and districts."""
+    return render(request, "portal/methodology.html", {"method": queries.get_methodology()})
+
+
+@require_GET
+@cache_public_page
 def imprint(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/imprint.html")
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 from django.utils import timezone, translation
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from teilhabe.core import formatting
 from teilhabe.core.models import SiteProfile
 from teilhabe.core.tabular import WorkbookWriter
 from teilhabe.monitoring.models import (
@@ -25,7 +25,14 @@ from teilhabe.monitoring.models import (
     SubGoal,
     Target,
 )
-from teilhabe.monitoring.status_labels import COMPONENT_LABELS, STATUS_ORDER, UNCERTAIN_LABEL, status_label
+from teilhabe.monitoring.status_labels import (
+    COMPONENT_LABELS,
+    STATUS_ORDER,
+    UNCERTAIN_LABEL,
+    display_status,
+    format_component,
+    status_label,
+)
 
 from .rendering import render_pdf
 
@@ -47,14 +54,6 @@ def group_label(key: str, labels: dict[str, str]) -> str:
     if not key:
         return _("Total")
     return ", ".join(labels.get(part, part) for part in key.split("|"))
-
-
-def _format_number(value: float | int | None, decimals: int = 1) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, int) or float(value).is_integer() and abs(value) >= 1000:
-        return number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)
-    return number_format(value, decimal_pos=decimals, use_l10n=True)
 
 
 # --- The concept edition -------------------------------------------------------------------------
@@ -166,16 +165,12 @@ def _series_kind(target: Target) -> str:
     return Assessment.SeriesKind.GROUP if target.breakdown_key else Assessment.SeriesKind.TOTAL
 
 
-def _components(components: dict, decimals: int) -> tuple[tuple[str, str], ...]:
+def _components(components: dict, decimals: int, unit: str) -> tuple[tuple[str, str], ...]:
+    """The components as the indicator page shows them (status_labels.format_component)."""
     shown = []
     for key, label in COMPONENT_LABELS.items():
-        if key in components and components[key] is not None:
-            value = components[key]
-            text = (
-                str(value)
-                if key.endswith("_year")
-                else (_format_number(value, decimals) if isinstance(value, int | float) else str(value))
-            )
+        text = format_component(key, components.get(key), decimals, unit)
+        if text is not None:
             shown.append((str(label), text))
     return tuple(shown)
 
@@ -209,13 +204,18 @@ def annual_report_rows(edition: Edition) -> list[TargetRow]:
             explanation = (
                 assessment.explanation_en if english and assessment.explanation_en else assessment.explanation_de
             )
-        status = assessment.status if assessment else "not_available"
+        status = display_status(assessment.status, assessment.components) if assessment else "not_available"
+        unit = version.unit if version else ""
+        if target.kind == Target.Kind.GAP and version and version.gap_metric != IndicatorVersion.GapMetric.DIFFERENCE:
+            unit = ""  # ratios and parity indices have no unit
+        elif target.kind == Target.Kind.GAP:
+            unit = formatting.change_unit(unit)
         rows.append(
             TargetRow(
                 area=version.area.title if version else "",
                 indicator_code=target.indicator.code,
                 indicator_title=version.title if version else target.indicator.code,
-                unit=version.unit if version else "",
+                unit=unit,
                 decimals=decimals,
                 group=_("Gap between groups")
                 if target.kind == Target.Kind.GAP
@@ -231,7 +231,7 @@ def annual_report_rows(edition: Edition) -> list[TargetRow]:
                 score=assessment.score if assessment else None,
                 progress_value=assessment.progress_value if assessment else None,
                 explanation=explanation,
-                components=_components(assessment.components if assessment else {}, decimals),
+                components=_components(assessment.components if assessment else {}, decimals, unit),
             )
         )
     # Concept order: area, then the indicator's position in it (the sort is stable within an indicator).
@@ -325,8 +325,8 @@ def build_annual_report_xlsx(edition: Edition, *, language: str) -> bytes:
                     row.target_value,
                     row.status_label,
                     _("yes") if row.is_uncertain else _("no"),
-                    row.score,
-                    row.progress_value,
+                    None if row.score is None else round(row.score, 2),
+                    None if row.progress_value is None else round(row.progress_value, 3),
                     row.explanation,
                     "; ".join(f"{label}: {value}" for label, value in row.components),
                 ],

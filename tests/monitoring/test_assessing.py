@@ -562,7 +562,7 @@ def test_the_task_recomputes_one_edition(concept, edition):
         ),
         pytest.param(
             IndicatorAssessment(Status.NOT_AVAILABLE, None, 2, 0),
-            "None of the indicator's 2 series can be assessed: not available.",
+            "None of the indicator's 2 series can be assessed: no assessment possible.",
             "Keine der 2 Zeitreihen des Indikators lässt sich bewerten: keine Bewertung möglich.",
             id="nothing assessable",
         ),

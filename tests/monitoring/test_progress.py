@@ -16,6 +16,7 @@ from teilhabe.monitoring.progress import (
     CONFIDENCE_Z,
     STATUS_LABELS,
     STATUS_NAMES,
+    TARGET_MISSED_NAMES,
     UN_CHART_LABELS,
     WEATHER_STATUS,
     Assessment,
@@ -818,8 +819,8 @@ EXPLANATION_CASES = [
     pytest.param(
         [(2015, 14.5), (2023, 10.2)],
         {"target": 7.25, "profile": Profile.UN_PROGRESS_CHART},
-        ("on track",),
-        id="un chart wording",
+        ("substantial progress",),
+        id="un chart profile, one vocabulary",
     ),
 ]
 
@@ -831,9 +832,11 @@ def test_explanation_covers_every_case(pairs, extra, fragments, language):
 
     text = explain(assessment, unit_label="the share" if language == "en" else "der Anteil", language=language)
 
-    labels = UN_CHART_LABELS if assessment.profile is Profile.UN_PROGRESS_CHART else STATUS_NAMES
-    if assessment.status is not NOT_AVAILABLE:
-        assert labels[language][assessment.status] in text
+    # One vocabulary: the sentence ends with the badge's words, whatever the profile.
+    if assessment.is_target_missed:
+        assert f": {TARGET_MISSED_NAMES[language]}." in text
+    elif assessment.status is not NOT_AVAILABLE:
+        assert f": {STATUS_NAMES[language][assessment.status]}." in text
     if language == "en":
         for fragment in fragments:
             assert fragment in text
@@ -1012,3 +1015,110 @@ def test_explained_projection_is_the_computed_projection(case):
         assert match is not None
         assert float(match.group(1)) == pytest.approx(assessment.projected_value, abs=1e-6)
         assert int(match.group(2)) == assessment.target_year
+
+
+# --------------------------------------------------------------------------- what a reader is told (issue 13)
+
+READER_CASES = [
+    # pairs, options, language, fragment that must be in the explanation
+    pytest.param(
+        [(2015, 14.5), (2021, 10.2)],
+        {"target": 7.25, "target_year": 2020},
+        "en",
+        "has passed without the 7.25 target being reached; the pace was",
+        id="passed target year, unmet: missed",
+    ),
+    pytest.param(
+        [(2015, 14.5), (2021, 10.2)],
+        {"target": 7.25, "target_year": 2020},
+        "de",
+        ": Ziel verfehlt.",
+        id="passed target year, unmet, German: verfehlt",
+    ),
+    pytest.param(
+        [(2015, 60.0), (2020, 80.0)],
+        {"target": 95.0, "direction": POSITIVE, "bounds": (0.0, 100.0)},
+        "en",
+        "it would run into the bound of 100.0 before 2030, meeting the 95.0 target",
+        id="share projected past 100: stops at the bound",
+    ),
+    pytest.param(
+        [(2015, 60.0), (2020, 80.0)],
+        {"target": 95.0, "direction": POSITIVE, "bounds": (0.0, 100.0)},
+        "de",
+        "stieße der Wert an die Grenze von 100,0 noch vor 2030 und würde das Ziel von 95,0 erreichen",
+        id="share projected past 100, German",
+    ),
+    pytest.param(
+        [(2015, 40.0), (2020, 10.0)],
+        {"direction": POSITIVE, "bounds": (0.0, 100.0), "target": None, "profile": Profile.LINEAR},
+        "en",
+        "it would reach the bound of 0.0 before 2030",
+        id="falling share without target: stops at 0",
+    ),
+    pytest.param(
+        [(2015, 240000.0), (2020, 250000.0)],
+        {"direction": POSITIVE},
+        "de",
+        "von 240.000,0 auf 250.000,0",
+        id="thousands separators",
+    ),
+    pytest.param(
+        [(2015, 0.125), (2020, 0.5)],
+        {"direction": POSITIVE},
+        "en",
+        "from 0.13 to 0.50",
+        id="rounded half up, not to the binary neighbour",
+    ),
+]
+
+
+@pytest.mark.parametrize(("pairs", "extra", "language", "fragment"), READER_CASES)
+def test_what_the_reader_is_told(pairs, extra, language, fragment):
+    assessment = assess_series(points(*pairs), options(**extra))
+
+    value_format = "{:,.2f}" if pairs[0][1] < 1 else "{:,.1f}"
+    text = explain(assessment, unit_label="the value" if language == "en" else "der Wert", language=language,
+                   value_format=value_format)
+
+    assert fragment in text
+
+
+@pytest.mark.parametrize(
+    ("pairs", "target_year", "is_missed"),
+    [
+        pytest.param([(2015, 14.5), (2021, 10.2)], 2020, True, id="passed and unmet"),
+        pytest.param([(2015, 14.5), (2021, 7.0)], 2020, False, id="passed and met"),
+        pytest.param([(2015, 14.5), (2019, 10.2)], 2020, False, id="not yet passed"),
+    ],
+)
+def test_a_passed_target_year_is_achieved_or_missed(pairs, target_year, is_missed):
+    assessment = assess_series(points(*pairs), options(target=7.25, target_year=target_year))
+
+    assert assessment.is_target_missed is is_missed
+    if assessment.is_target_year_passed and not is_missed:
+        assert assessment.status is Status.TARGET_ACHIEVED
+
+
+ALL_BOUNDED = (Profile.OPENSDG, Profile.LINEAR, Profile.TARGET_ATTAINMENT)
+LINEAR_ONLY = (Profile.LINEAR, Profile.TARGET_ATTAINMENT)
+
+
+@pytest.mark.parametrize(
+    ("pairs", "bounds", "projected", "bound", "profiles"),
+    [
+        pytest.param([(2015, 60.0), (2020, 80.0)], (0.0, 100.0), 100.0, 100.0, ALL_BOUNDED, id="above 100"),
+        # compound growth never crosses zero, a straight line does
+        pytest.param([(2015, 40.0), (2020, 10.0)], (0.0, 100.0), 0.0, 0.0, LINEAR_ONLY, id="below 0"),
+        pytest.param([(2015, 60.0), (2020, 62.0)], (0.0, 100.0), None, None, ALL_BOUNDED, id="inside the bounds"),
+        pytest.param([(2015, 60.0), (2020, 80.0)], None, None, None, ALL_BOUNDED, id="unbounded unit"),
+    ],
+)
+def test_projections_stay_inside_the_units_bounds(pairs, bounds, projected, bound, profiles):
+    for profile in profiles:
+        free = assess_series(points(*pairs), options(target=95.0, direction=POSITIVE, profile=profile))
+        assessment = assess_series(points(*pairs), options(target=95.0, direction=POSITIVE, profile=profile,
+                                                           bounds=bounds))
+        assert assessment.projection_bound == bound
+        assert assessment.projected_value == pytest.approx(projected if projected is not None else free.projected_value)
+        assert assessment.status is free.status  # the bound changes what is said, never the status

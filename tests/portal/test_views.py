@@ -20,9 +20,9 @@ def test_home_shows_every_field_with_we_statement_status_counts_and_topics(clien
     assert "Bildung" in page and "Arbeit" in page
     assert 'href="/konzept/2017/schule/"' in page
     # Education holds B1 (gap on track) and B2 (target achieved): 2 of 2 on track.
-    assert "2 von 2 Indikatoren auf Kurs oder Ziel erreicht." in page
+    assert "2 von 2 Indikatoren: Ziel erreicht oder deutlicher Fortschritt." in page
     # Work holds A1 (moving away from target).
-    assert "0 von 1 Indikator auf Kurs oder Ziel erreicht." in page
+    assert "0 von 1 Indikator: Ziel erreicht oder deutlicher Fortschritt." in page
     assert "Entfernt sich vom Ziel" in page
 
 
@@ -30,8 +30,8 @@ def test_home_in_english(client, portal_data):
     page = text_of(client.get("/en/"))
     assert '<html lang="en" dir="ltr">' in page
     assert "Integration concept 2017" in page
-    assert "2 of 2 indicators on track or target achieved." in page
-    assert "Moving away from target" in page
+    assert "2 of 2 indicators: target achieved or substantial progress." in page
+    assert "Moving away from the target" in page
 
 
 def test_home_without_any_concept_explains_how_to_load_one(client, db):
@@ -46,7 +46,7 @@ def test_area_page_lists_we_statement_sub_goals_and_indicators_with_status(clien
     assert "Wir sorgen für gleiche Schulabschlüsse." in page
     assert "Mehr Jugendliche erreichen einen Abschluss." in page
     assert 'href="/indikatoren/B1/"' in page and 'href="/indikatoren/B2/"' in page
-    assert "Auf Kurs" in page and "Ziel erreicht" in page
+    assert "Deutlicher Fortschritt" in page and "Ziel erreicht" in page
     assert 'class="sparkline"' in page
     assert "Zuletzt: 47,0\u00a0% (2022)" in page
 
@@ -66,15 +66,15 @@ def test_indicator_page_shows_metadata_charts_targets_districts_and_measures(cli
     assert "Higher is better" in page
     # status with explanation in the reader's language and the needed change per year
     assert "The value rose from 40.0% (2015) to 47.0% (2022)." in page
-    assert "-0.8\u00a0percentage points" in page
+    assert "\u22120.80\u00a0percentage points" in page
     # charts with title, summary and data table
     assert page.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg"') == 2
     assert "Target 2030: 50.0" in page
-    assert "Total: from 40.0\u00a0% in 2015 to 47.0\u00a0% in 2022." in page
+    assert "Total: from 40.0% in 2015 to 47.0% in 2022." in page
     assert "<caption>Gap: with immigrant background compared with without immigrant background</caption>" in page
     # districts as tiles and as a table; the district with an assessment shows its status as text
     assert 'class="tile-map"' in page
-    assert "Needs acceleration" in page
+    assert "Limited progress" in page
     assert "+5.0\u00a0percentage points" in page  # Südpark 52 vs city 47 in 2022
     # targets and measures
     assert "2.0\u00a0percentage points" in page and ">2030<" in page
@@ -122,9 +122,9 @@ def test_district_page_compares_every_indicator_with_the_city(client, portal_dat
     page = text_of(client.get("/en/bezirke/d1/"))
     # then: Altstadt 2022 = 42.0, city 47.0
     assert "<h1>Altstadt</h1>" in page
-    assert "42.0\u00a0%" in page and "47.0\u00a0%" in page
+    assert "42.0%" in page and "47.0%" in page
     assert "-5.0\u00a0percentage points" in page
-    assert "Needs acceleration" in page
+    assert "Limited progress" in page
     assert 'href="/en/bezirke/d2/"' in page
 
 

@@ -6,6 +6,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import get_language_bidi
 
+from teilhabe.core import formatting
 from teilhabe.core.formatting import format_date
 
 register = template.Library()
@@ -28,3 +29,27 @@ def isolate(value: object) -> str:
 def local_date(value: datetime.date | None, style: str = "long") -> str:
     """A date written the way the reader's language writes it (CLDR via Babel)."""
     return format_date(value, style) if value else ""
+
+
+@register.filter
+def number(value: float | None, decimals: int = 1) -> str:
+    """A number rounded (never cut) to `decimals` places with the reader's separators: 240000 → "240.000"."""
+    return formatting.format_number(value, int(decimals))
+
+
+@register.simple_tag
+def value_in_unit(value: float | None, decimals: int, unit: str = "") -> str:
+    """A value in its unit ("42,3 %", "3.288"), rounded to the indicator's decimals."""
+    return formatting.format_value(value, int(decimals), unit)
+
+
+@register.simple_tag
+def change_in_unit(value: float | None, decimals: int, unit: str = "") -> str:
+    """A signed change in the value's unit; shares change by percentage points."""
+    return formatting.format_change(value, int(decimals), unit)
+
+
+@register.filter
+def unit_in_words(unit: str) -> str:
+    """The unit named in words ("per cent (share of 100)", "number (count)") where an indicator is described."""
+    return formatting.unit_in_words(unit) or "–"

@@ -3,7 +3,7 @@
 from django import template
 from django.utils.translation import gettext as _
 
-from teilhabe.core.formatting import format_number
+from teilhabe.core.formatting import format_number, format_percent, format_signed, with_unit
 
 register = template.Library()
 
@@ -11,9 +11,7 @@ register = template.Library()
 @register.filter
 def percent(share: float | None, decimals: int = 1) -> str:
     """0.4231 → "42.3 %" (localised); "–" for no value."""
-    if share is None:
-        return "–"
-    return f"{format_number(share * 100, decimals, grouping=False)} %"
+    return format_percent(share, decimals)
 
 
 @register.filter
@@ -21,16 +19,14 @@ def percent_interval(row, decimals: int = 1) -> str:
     """ "38.1–46.5 %" for an object with low and high shares; "" without an interval."""
     if getattr(row, "low", None) is None or getattr(row, "high", None) is None:
         return ""
-    low = format_number(row.low * 100, decimals, grouping=False)
-    high = format_number(row.high * 100, decimals, grouping=False)
-    return f"{low}–{high} %"
+    low = format_number(row.low * 100, decimals)
+    high = format_number(row.high * 100, decimals)
+    return with_unit(f"{low}–{high}", "%")
 
 
 @register.filter
 def number(value: float | None, decimals: int = 1) -> str:
-    if value is None:
-        return "–"
-    return format_number(value, decimals, grouping=False)
+    return format_number(value, decimals)
 
 
 @register.filter
@@ -38,18 +34,13 @@ def interval(value, decimals: int = 1) -> str:
     """ "61.2–65.0" for an object with low and high; "" without an interval."""
     if value is None or getattr(value, "low", None) is None or getattr(value, "high", None) is None:
         return ""
-    return f"{format_number(value.low, decimals, grouping=False)}–{format_number(value.high, decimals, grouping=False)}"
+    return f"{format_number(value.low, decimals)}–{format_number(value.high, decimals)}"
 
 
 @register.filter
 def signed(value: float | None, decimals: int = 1) -> str:
     """+2.5 / −1.0 / ±0.0 with a real minus sign."""
-    if value is None:
-        return "–"
-    text = format_number(abs(value), decimals, grouping=False)
-    if round(value, decimals) == 0:
-        return f"±{text}"
-    return f"+{text}" if value > 0 else f"\u2212{text}"
+    return format_signed(value, decimals)
 
 
 @register.filter
