@@ -27,12 +27,22 @@ invalidated by hooks that their owners register with `register_erasure_hook` (th
 withdraws the documentation PDFs and recomputes derived text such as `normalised_text`); files in MEDIA_ROOT
 that still contain the address afterwards, in their bytes or in the text of a PDF or XLSX, are reported for
 manual review (uploaded PDFs cannot be edited).
+
+Rendered pages, API answers and downloads in the page cache may quote the address too. Erasure bumps the data
+version (no cached entry is served again) and clears every cache alias except the counter store, which holds
+counts, idempotency records and the data version, never rendered text; `find_in_caches` then reads what is
+left in each of those caches (the database table, a local-memory dict, Redis by SCAN, cache files) and the
+report names any entry that still contains the address.
 """
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
+import pickle
 import re
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -40,9 +50,17 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
-from django.db import connection, models, transaction
+from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.filebased import FileBasedCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
+from django.db import connection, connections, models, router, transaction
 from django.utils import timezone
+
+from .cache import bump_data_version
+from .counters import ALIAS as COUNTERS_ALIAS
 
 ERASED = "[erased]"
 TEXT_FIELDS = (models.CharField, models.TextField)
@@ -63,6 +81,7 @@ class ErasureReport:
     records_by_provider: dict[str, int]
     residual_replacements: int
     files_to_review: list[str] = field(default_factory=list)
+    cache_entries_left: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -111,9 +130,10 @@ def erase_personal_data(email: str) -> ErasureReport:
     with transaction.atomic():
         counts = {provider.name: provider.erase(email) for provider in registered_providers()}
         residual = scrub_text_columns(email)
-    # Cached pages may quote the address. The cache holds nothing that cannot be rebuilt; clearing it also
-    # resets rate-limit counters and idempotency records, an acceptable cost for a rare operation.
-    cache.clear()
+    # Cached pages, API answers and downloads may quote the address. The new data version makes every entry
+    # unusable at once; clearing removes the bytes (they are all rebuilt from the erased data on demand).
+    bump_data_version()
+    clear_page_caches()
     for hook in _erasure_hooks:
         hook(email)
     return ErasureReport(
@@ -121,6 +141,7 @@ def erase_personal_data(email: str) -> ErasureReport:
         records_by_provider=counts,
         residual_replacements=residual,
         files_to_review=[str(path) for path in find_in_media(email)],
+        cache_entries_left=find_in_caches(email),
     )
 
 
@@ -218,6 +239,96 @@ def find_in_media(email: str, *, media_root: Path | None = None) -> list[Path]:
         if any(needle in content.lower() for needle in needles) or email.lower() in extracted_text(content).lower():
             hits.append(path)
     return hits
+
+
+def page_cache_aliases() -> list[str]:
+    """Every cache that may hold rendered content: all of settings.CACHES but the counter store (counts only)."""
+    return [alias for alias in settings.CACHES if alias != COUNTERS_ALIAS]
+
+
+def clear_page_caches() -> None:
+    """Empty every cache that may hold rendered content; rate-limit counts and the data version stay."""
+    for alias in page_cache_aliases():
+        caches[alias].clear()
+
+
+def find_in_caches(email: str) -> list[str]:
+    """Entries of the page caches whose value contains the address, any case, as "alias: key".
+
+    The value is read as the cache stores it (unpickled) and searched in every text and byte string inside it,
+    including the text of cached PDF and XLSX downloads and gzip-compressed bodies.
+    """
+    needle = email.lower()
+    hits = []
+    for alias in page_cache_aliases():
+        for key, value in _cache_entries(caches[alias]):
+            if _holds(value, needle, seen=set()):
+                hits.append(f"{alias}: {key}")
+    return sorted(hits)
+
+
+def _cache_entries(backend) -> Iterator[tuple[str, object]]:
+    """Every (key, value) stored in a cache backend, expired ones included (their bytes are still there)."""
+    if isinstance(backend, DatabaseCache):
+        database = connections[router.db_for_read(backend.cache_model_class)]
+        table = database.ops.quote_name(backend._table)
+        with database.cursor() as cursor:
+            cursor.execute(f"SELECT cache_key, value FROM {table}")  # the table name is our setting
+            for key, value in cursor.fetchall():
+                yield key, pickle.loads(base64.b64decode(value.encode("latin1")))  # as DatabaseCache.get reads it
+    elif isinstance(backend, LocMemCache):
+        with backend._lock:
+            stored = list(backend._cache.items())
+        for key, value in stored:
+            yield key, pickle.loads(value)
+    elif isinstance(backend, RedisCache):
+        client = backend._cache.get_client(write=False)
+        pattern = f"{backend.key_prefix}:*" if backend.key_prefix else "*"
+        for key in client.scan_iter(match=pattern, count=500):
+            value = client.get(key)
+            if value is not None:
+                yield key.decode("utf-8", "replace"), backend._cache._serializer.loads(value)
+    elif isinstance(backend, FileBasedCache):
+        for path in backend._list_cache_files():
+            try:
+                with open(path, "rb") as handle:
+                    pickle.load(handle)  # the expiry time
+                    yield path, pickle.loads(zlib.decompress(handle.read()))
+            except (FileNotFoundError, EOFError, zlib.error):
+                continue
+    elif not isinstance(backend, DummyCache):
+        raise NotImplementedError(
+            f"{type(backend).__name__} cannot list its entries; use the database, Redis, file or local-memory cache."
+        )
+
+
+def _holds(value: object, needle: str, *, seen: set[int]) -> bool:
+    """Whether the needle (lower case) occurs in any text or bytes inside value (containers, objects' fields)."""
+    if isinstance(value, str):
+        return needle in value.lower()
+    if isinstance(value, bytes | bytearray | memoryview):
+        content = bytes(value)
+        if content.startswith(b"\x1f\x8b"):
+            try:
+                content = gzip.decompress(content)
+            except (OSError, EOFError):
+                pass
+        lowered = content.lower()
+        return (
+            needle.encode("utf-8") in lowered
+            or needle.encode("utf-16-le") in lowered
+            or needle in extracted_text(content).lower()
+        )
+    if id(value) in seen:
+        return False
+    seen.add(id(value))
+    if isinstance(value, dict):
+        return any(_holds(key, needle, seen=seen) or _holds(item, needle, seen=seen) for key, item in value.items())
+    if isinstance(value, list | tuple | set | frozenset):
+        return any(_holds(item, needle, seen=seen) for item in value)
+    if hasattr(value, "__dict__"):  # e.g. an HttpResponse kept by Django's cache middleware
+        return _holds(vars(value), needle, seen=seen)
+    return False
 
 
 def extracted_text(content: bytes) -> str:

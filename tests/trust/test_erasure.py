@@ -74,7 +74,26 @@ def make_generated_document(email: str, media_root) -> None:
     (reports / "documentation.html").write_text(f"<p>Proposal submitted by {email}</p>", encoding="utf-8")
 
 
-PERSONAL_DATA_MAKERS: list[Callable] = [make_staff_account, make_generated_document]
+CACHED_URLS = (
+    "/beteiligung/konzept/dokumentation/beitraege/ohne/",  # a rendered public page
+    "/beteiligung/konzept/dokumentation/beitraege.csv",  # a cached download
+    "/beteiligung/konzept/dokumentation/beitraege.xlsx",  # zipped: only its cells show the address
+    "/api/v1/contributions/?format=csv&procedure=konzept",  # a cached API answer
+)
+
+
+def make_cached_pages(email: str, media_root) -> None:
+    """A published contribution quoting the address, read by a visitor: pages and downloads in the page cache."""
+    from tests.participation.factories import ContributionFactory, ProcedureFactory
+
+    ContributionFactory(procedure=ProcedureFactory(slug="konzept"), text=f"Antwort bitte an {email}, danke")
+    visitor = Client()
+    for url in CACHED_URLS:
+        response = visitor.get(url)
+        assert response.status_code == 200, url
+
+
+PERSONAL_DATA_MAKERS: list[Callable] = [make_staff_account, make_generated_document, make_cached_pages]
 
 
 def occurrences_in_database(needle: str) -> list[str]:
@@ -99,6 +118,11 @@ def occurrences_in_database(needle: str) -> list[str]:
 
 def occurrences_in_files(needle: str, root) -> list[str]:
     return [str(path) for path in privacy.find_in_media(needle, media_root=root)]
+
+
+def occurrences_in_caches(needle: str) -> list[str]:
+    """Entries of every cache that may hold rendered content (all but the counter store) containing needle."""
+    return privacy.find_in_caches(needle)
 
 
 @pytest.fixture
@@ -127,12 +151,14 @@ def test_erased_address_occurs_nowhere(db, settings, generated_documents_hook):
         "django_admin_log.object_repr",
     } <= set(before)
     assert occurrences_in_files(EMAIL, settings.MEDIA_ROOT) != []
+    assert len(occurrences_in_caches(EMAIL)) >= len(CACHED_URLS)
     # when
     output = io.StringIO()
     call_command("erase_personal_data", EMAIL, "--no-input", stdout=output)
     # then
     assert occurrences_in_database(EMAIL) == [], occurrences_in_database(EMAIL)
     assert occurrences_in_files(EMAIL, settings.MEDIA_ROOT) == []
+    assert occurrences_in_caches(EMAIL) == []
     assert "Erasure complete." in output.getvalue()
 
 
@@ -195,3 +221,35 @@ def test_erasure_withdraws_generated_documents_and_derived_text(
     assert "[erased]" in rebuilt and EMAIL.lower() not in rebuilt.lower()
     workbook = b"".join(client.get(xlsx_url).streaming_content)
     assert "[erased]" in privacy.extracted_text(workbook) and EMAIL.lower() not in privacy.extracted_text(workbook)
+
+
+def test_erasure_removes_cached_pages_and_downloads_but_keeps_rate_limits(db, client, settings):
+    """What a visitor's request put in the page cache goes with the address; a blocked address stays blocked."""
+    from teilhabe.core.cache import get_data_version
+
+    # given: pages, downloads and an API answer quoting the address in the page cache
+    make_cached_pages(EMAIL, settings.MEDIA_ROOT)
+    assert len(occurrences_in_caches(EMAIL)) >= len(CACHED_URLS)
+    # and an address that has used up its export budget
+    settings.TEILHABE_RATE_EXPORTS = "1/h"
+    blocked = {"REMOTE_ADDR": "203.0.113.50"}
+    assert client.get(CACHED_URLS[1], **blocked).status_code == 200
+    assert client.get(CACHED_URLS[1], **blocked).status_code == 429
+    version = get_data_version()
+    # when
+    output = io.StringIO()
+    call_command("erase_personal_data", EMAIL, "--no-input", stdout=output)
+    # then: no cache entry holds the address; the data version moved on, so nothing older is served
+    assert occurrences_in_caches(EMAIL) == []
+    assert get_data_version().token != version.token
+    assert "Cache entries that still contain" not in output.getvalue()
+    # and each page or file, asked for again, is rebuilt from the erased data
+    settings.TEILHABE_RATE_EXPORTS = "100/h"
+    for url in CACHED_URLS:
+        response = client.get(url)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        text = privacy.extracted_text(body) or body.decode("utf-8")
+        assert response.status_code == 200 and "[erased]" in text and EMAIL.lower() not in text.lower(), url
+    # and the rate-limit counts (counter store) were not reset by the erasure
+    settings.TEILHABE_RATE_EXPORTS = "1/h"
+    assert client.get(CACHED_URLS[1], **blocked).status_code == 429

@@ -29,4 +29,8 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING("Files in MEDIA_ROOT that still contain the address (review them):"))
             for path in report.files_to_review:
                 self.stdout.write(f"  {path}")
+        if report.cache_entries_left:
+            self.stdout.write(self.style.WARNING("Cache entries that still contain the address (clear the cache):"))
+            for entry in report.cache_entries_left:
+                self.stdout.write(f"  {entry}")
         self.stdout.write(self.style.SUCCESS("Erasure complete."))
