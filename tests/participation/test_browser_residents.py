@@ -56,12 +56,13 @@ def test_from_the_home_page_to_the_receipt_with_next_steps_and_deadline(page, li
     assert page.get_by_role("heading", name="What happens next").is_visible()
     current = page.locator(".next-steps li[aria-current=step]")
     assert current.inner_text().startswith("A short check")
-    from django.utils import formats, translation
+    from django.utils import translation
 
+    from teilhabe.core.formatting import format_date
     from teilhabe.participation.queries import answer_due_on
 
     with translation.override("en"):
-        due = formats.date_format(answer_due_on(contribution), "DATE_FORMAT")
+        due = format_date(answer_due_on(contribution))  # dates a resident reads go through the formatting layer
     assert page.get_by_text(f"The answer is due by {due}.").is_visible()
     assert page.get_by_text("Save this link now: bookmark this page or copy the address.").is_visible()
 
