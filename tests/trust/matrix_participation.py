@@ -689,6 +689,13 @@ ENDPOINTS: list[Endpoint] = [
         shows=lambda world, scope: f"MATRIX-{scope.upper()}-participation-contribution",
     ),
     public_api(
+        "contribution_list",
+        variant="CSV export",
+        query=lambda world, scope: f"?format=csv&procedure={world.obj('participation.procedure', OWN).slug}",
+        kind=Kind.EXPORT,
+        shows=lambda world, scope: f"MATRIX-{scope.upper()}-participation-contribution",
+    ),
+    public_api(
         "event_list",
         variant="filter: the procedure",
         query=lambda world, scope: f"?procedure={world.obj('participation.procedure', OWN).slug}",
