@@ -95,8 +95,8 @@ def format_date(value: datetime.date | None, style: str = "long") -> str:
 def with_unit(text: str, unit: str) -> str:
     if not unit or text == "–":
         return text
-    if unit == "%" and "\u00a0%" not in current_locale().percent_formats[None].pattern.replace(" ", "\u00a0"):
-        return f"{text}%"  # the locale writes "79.1%" (CLDR percent pattern), German "79,1 %"
+    if unit == "%" and current_locale().language == "en":
+        return f"{text}%"  # English writes "79.1%" (CLDR), German "79,1 %"
     return f"{text}\u00a0{unit}"  # a no-break space keeps number and unit on one line
 
 

@@ -124,6 +124,8 @@ def format_component(key: str, value: object, decimals: int, unit: str) -> str |
         return gettext("yes") if value else gettext("no")
     if not isinstance(value, (int, float)):
         return str(value)
+    if key in _CHANGE_COMPONENTS:  # before the years: "needed_change_per_year" is a change, not a year
+        return formatting.format_change(value, decimals + 1, unit)
     if key.endswith("_year"):
         return str(int(value))
     if key == "sample_size":
@@ -134,6 +136,4 @@ def format_component(key: str, value: object, decimals: int, unit: str) -> str |
         return formatting.format_percent(value, 0)
     if key in ("progress_value", "score"):
         return formatting.format_number(value, 2)
-    if key in _CHANGE_COMPONENTS:
-        return formatting.format_change(value, decimals + 1, unit)
     return formatting.format_value(value, decimals, unit)
