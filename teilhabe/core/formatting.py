@@ -17,6 +17,7 @@ from functools import cache
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as babel_format_date
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
@@ -87,7 +88,8 @@ def format_date(value: datetime.date | None, style: str = "long") -> str:
     if value is None:
         return "–"
     if isinstance(value, datetime.datetime):
-        value = value.date()
+        # the day in the site's time zone, as Django's date filter shows it (23:30 UTC is the next day in Berlin)
+        value = (timezone.localtime(value) if timezone.is_aware(value) else value).date()
     locale = current_locale()
     return _native_digits(babel_format_date(value, format=style, locale=locale), locale)
 

@@ -39,3 +39,10 @@ def test_grouping_can_be_left_out():
     with translation.override("de"):
         assert format_number(1234.5, 1, grouping=False) == "1234,5"
         assert format_number(1234.5, 1) == "1.234,5"
+
+
+def test_a_moment_is_dated_in_the_site_time_zone(settings):
+    settings.TIME_ZONE = "Europe/Berlin"
+    late = datetime.datetime(2026, 12, 7, 23, 30, tzinfo=datetime.UTC)  # 00:30 on the 8th in Berlin
+    with translation.override("tr"):
+        assert format_date(late) == "8 Aralık 2026"
