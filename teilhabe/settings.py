@@ -338,6 +338,9 @@ TEILHABE_MIN_PUBLIC_COUNT = env.int("TEILHABE_MIN_PUBLIC_COUNT", default=5)
 # minimum count). docs/methods/disclosure-control.md
 TEILHABE_LIMITED_RELIABILITY_COUNT = env.int("TEILHABE_LIMITED_RELIABILITY_COUNT", default=30)
 TEILHABE_DISCLOSURE_PROTECTION_RANGE = env.int("TEILHABE_DISCLOSURE_PROTECTION_RANGE", default=0)
+# The integration climate index of a group (and each of its domains and items) is withheld when fewer
+# respondents than this gave a score (never below TEILHABE_MIN_PUBLIC_COUNT).
+TEILHABE_CLIMATE_INDEX_MIN_N = env.int("TEILHABE_CLIMATE_INDEX_MIN_N", default=30)
 TEILHABE_DATA_LICENCE = env.str("TEILHABE_DATA_LICENCE", default="dl-de/by-2-0")
 # Uploaded import files wait here (private, not under MEDIA_ROOT) between the admin's preview and confirmation.
 TEILHABE_IMPORT_DIR = Path(env.str("TEILHABE_IMPORT_DIR", default=str(VAR_DIR / "imports")))
