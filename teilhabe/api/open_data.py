@@ -118,7 +118,7 @@ def build(version: str) -> Path:
             return target
         building = root / f".build-{uuid.uuid4().hex}"
         export = export_concept(building, formats=("csv", "xlsx"), public_only=True, opensdg=True)
-        _write_package(building, export.files, version)
+        write_package(building, export.files, version)
         try:
             os.rename(building, target)
         except OSError:  # the same version was finished meanwhile
@@ -135,7 +135,7 @@ def opensdg_name(indicator_code: str) -> str:
     return f"{OPENSDG_DIRECTORY}/indicator_{_file_code(indicator_code)}.csv"
 
 
-def _write_package(directory: Path, files: list[Path], version: str) -> None:
+def write_package(directory: Path, files: list[Path], version: str) -> None:
     """datapackage.json and the zip: the tables at the top level, the Open-SDG files under opensdg/."""
     tables = sorted(path for path in files if path.parts[0] == CSV_DIRECTORY)
     opensdg = sorted(path for path in files if path.parts[0] == OPENSDG_DIRECTORY)

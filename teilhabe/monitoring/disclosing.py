@@ -170,6 +170,13 @@ def _table(cells: list[dict], name: str, parents: dict[int, int | None]) -> tupl
     return table, [row["pk"] for row in cells]
 
 
+def count_table(cells: list[dict], name: str, parents: dict[int, int | None]) -> tuple[disclosure.Table, list[int]]:
+    """The table `decide` audits for one count of one indicator and period (rows as read by `decide`, with
+    pk, geography_id, breakdown_key and the count `name`), and the observation id of each cell; for the
+    disclosure audit, which checks the public outputs against the same tables."""
+    return _table(cells, name, parents)
+
+
 WITHHELD_FIELDS = ("value", "standard_error", "sample_size", "numerator", "denominator", "progress_value")
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
@@ -467,19 +468,41 @@ def count_invitation_codes(survey: Survey) -> dict[str, int]:
     return {"issued": counts["issued"] or 0, "used": counts["used"] or 0}
 
 
+def climate_minimum() -> int:
+    """Fewest respondents with a score for a group's index value to be published (settings)."""
+    return max(settings.TEILHABE_CLIMATE_INDEX_MIN_N, settings.TEILHABE_MIN_PUBLIC_COUNT)
+
+
+def is_withheld_result(result: IndexResult) -> bool:
+    """A group's index value (overall, domain or item) from too few respondents: no figure is published."""
+    return 0 < result.n < climate_minimum()
+
+
+def withheld_components() -> set[tuple[int, int | None, int | None]]:
+    """(wave, domain, item) of the index values with a withheld group: the other groups' n must go too,
+    or n(all) − n(other group) would give the withheld n back."""
+    return {
+        (result.wave_id, result.domain_id, result.item_id)
+        for result in IndexResult.objects.filter(n__gt=0, n__lt=climate_minimum()).only("wave", "domain", "item")
+    }
+
+
 @dataclass(frozen=True)
 class Score:
-    """A stored index value as the page shows it."""
+    """A stored index value as the page shows it; a withheld one (too few respondents) has no figure."""
 
-    estimate: float
+    estimate: float | None
     low: float | None
     high: float | None
-    n: int
+    n: int | None
+    is_withheld: bool = False
 
     @classmethod
     def of(cls, result: IndexResult | None) -> Score | None:
         if result is None or result.n == 0:
             return None
+        if is_withheld_result(result):
+            return cls(None, None, None, None, is_withheld=True)
         return cls(
             result.estimate,
             result.low if result.has_interval else None,
@@ -773,7 +796,7 @@ def get_structure_vs_climate(
                 before = Score.of(results.get(previous.pk, {}).get((kind, pk, group.value))) if previous else None
                 change = (
                     climate_index.difference(score.as_estimate(), before.as_estimate())
-                    if score is not None and before is not None
+                    if score is not None and before is not None and not (score.is_withheld or before.is_withheld)
                     else None
                 )
                 climate_rows.append(GroupClimate(group.value, str(group.label), score, before, change))

@@ -35,16 +35,20 @@ class ShareRow:
         return self.count is None
 
 
+def _thresholds() -> disclosure.Thresholds:
+    return disclosure.Thresholds(
+        minimum=settings.TEILHABE_MIN_PUBLIC_COUNT,
+        reliable=max(settings.TEILHABE_MIN_PUBLIC_COUNT, settings.TEILHABE_LIMITED_RELIABILITY_COUNT),
+        protection_range=settings.TEILHABE_DISCLOSURE_PROTECTION_RANGE or None,
+    )
+
+
 def _withhold_small_counts(rows: list[ShareRow], base: int, *, exhaustive: bool) -> list[ShareRow]:
     """Withhold rows with 1 ≤ count < TEILHABE_MIN_PUBLIC_COUNT, with their share and interval, and as
     many more as the LP audit needs so that no withheld count follows from the base and the other rows
     (docs/methods/disclosure-control.md). `exhaustive`: the rows add up to the base (one answer each);
     otherwise (several answers possible) each row is checked with its complement, base − count."""
-    thresholds = disclosure.Thresholds(
-        minimum=settings.TEILHABE_MIN_PUBLIC_COUNT,
-        reliable=max(settings.TEILHABE_MIN_PUBLIC_COUNT, settings.TEILHABE_LIMITED_RELIABILITY_COUNT),
-        protection_range=settings.TEILHABE_DISCLOSURE_PROTECTION_RANGE or None,
-    )
+    thresholds = _thresholds()
     counts = [float(row.count or 0) for row in rows]
     if exhaustive:
         table = disclosure.Table(values=(*counts, float(base)), relations=((len(rows), tuple(range(len(rows)))),))
@@ -66,31 +70,50 @@ def _withhold_small_counts(rows: list[ShareRow], base: int, *, exhaustive: bool)
 
 @dataclass(frozen=True)
 class Mean:
-    estimate: float
+    """A mean with its base n. Withheld (every number None) when n < TEILHABE_MIN_PUBLIC_COUNT; of limited
+    reliability (shown in parentheses) when n < TEILHABE_LIMITED_RELIABILITY_COUNT."""
+
+    estimate: float | None
     low: float | None
     high: float | None
-    n: int
+    n: int | None
+    is_withheld: bool = False
+    is_limited: bool = False
+
+
+WITHHELD_MEAN = Mean(None, None, None, None, is_withheld=True)
 
 
 @dataclass(frozen=True)
 class RankRow:
+    """One ranked item; count, share and interval None when fewer than the minimum placed it in the top k,
+    the mean place None when fewer than the minimum ranked it at all."""
+
     label: str
-    top_k_count: int
-    top_k_share: float
+    top_k_count: int | None
+    top_k_share: float | None
     low: float | None
     high: float | None
-    times_ranked: int
+    times_ranked: int | None
     mean_rank: float | None
-    borda_normalised: float
+    borda_normalised: float | None
+
+    @property
+    def is_withheld(self) -> bool:
+        return self.top_k_count is None
 
 
 @dataclass(frozen=True)
 class NumberSummary:
-    n: int
+    """Answers to a number question. Withheld (all None) when fewer than the minimum answered; no smallest
+    and largest answer below TEILHABE_LIMITED_RELIABILITY_COUNT answers, as each is one person's answer."""
+
+    n: int | None
     mean: Mean | None
     median: float | None
     minimum: float | None
     maximum: float | None
+    is_withheld: bool = False
 
 
 @dataclass
@@ -104,7 +127,12 @@ class ItemResult:
 
     @property
     def has_withheld(self) -> bool:
-        return any(row.is_withheld for row in self.rows)
+        return any(row.is_withheld for row in self.rows) or self.is_base_withheld
+
+    @property
+    def is_base_withheld(self) -> bool:
+        """1 to minimum − 1 answers: the base itself is a small count and shown as "/"."""
+        return disclosure.is_small(self.base, settings.TEILHABE_MIN_PUBLIC_COUNT)
 
 
 @dataclass
@@ -115,6 +143,10 @@ class QuestionResult:
     ranks: list[RankRow] = field(default_factory=list)
     rank_places: int = 0
     number: NumberSummary | None = None
+
+    @property
+    def has_withheld_ranks(self) -> bool:
+        return any(row.is_withheld or row.times_ranked is None for row in self.ranks)
 
 
 @dataclass
@@ -176,9 +208,16 @@ def _mean(values: np.ndarray, weights: np.ndarray | None, domain: np.ndarray, *,
     estimate = estimates.weighted_mean(values, weights, domain=domain)
     if estimate.is_empty:
         return None
+    thresholds = _thresholds()
+    if estimate.n < thresholds.minimum:
+        return WITHHELD_MEAN
     has_interval = with_intervals and estimate.has_interval
     return Mean(
-        estimate.estimate, estimate.low if has_interval else None, estimate.high if has_interval else None, estimate.n
+        estimate.estimate,
+        estimate.low if has_interval else None,
+        estimate.high if has_interval else None,
+        estimate.n,
+        is_limited=estimate.n < thresholds.reliable,
     )
 
 
@@ -257,14 +296,20 @@ def _question_result(
         values = _column(dataset, variables[0].name)
         answered = ~np.isnan(values)
         plain = values[answered]
-        summary = NumberSummary(
-            n=int(answered.sum()),
-            mean=_mean(values, weights, answered, with_intervals=with_intervals),
-            median=float(np.median(plain)) if plain.size else None,
-            minimum=float(plain.min()) if plain.size else None,
-            maximum=float(plain.max()) if plain.size else None,
-        )
-        return QuestionResult(question, summary.n, number=summary)
+        thresholds = _thresholds()
+        n = int(answered.sum())
+        if disclosure.is_small(n, thresholds.minimum):
+            summary = NumberSummary(None, None, None, None, None, is_withheld=True)
+        else:
+            extremes = plain.size >= thresholds.reliable
+            summary = NumberSummary(
+                n=n,
+                mean=_mean(values, weights, answered, with_intervals=with_intervals),
+                median=float(np.median(plain)) if plain.size else None,
+                minimum=float(plain.min()) if extremes else None,
+                maximum=float(plain.max()) if extremes else None,
+            )
+        return QuestionResult(question, n, number=summary)
     if kind == Question.Kind.FREE_TEXT:
         texts = dataset.columns[variables[0].name]
         return QuestionResult(question, sum(1 for text in texts if text))
@@ -290,19 +335,26 @@ def _ranking_result(
     )
     labels = {option.pk: option.label for option in options}
     column = {option.pk: position for position, option in enumerate(options)}
+    minimum = _thresholds().minimum
     rows = []
     for item in summary.items:
         in_top = (places[:, column[item.item]] != ranking.UNRANKED) & (places[:, column[item.item]] <= k)
+        count = int(in_top.sum())
+        # A count of 1 to minimum − 1 (or all but that many of the base) is withheld with its share; a mean
+        # place of so few people is their answers; of a small base nothing is published.
+        hidden = disclosure.is_small(count, minimum) or disclosure.is_small(base - count, minimum)
+        hidden = hidden or disclosure.is_small(base, minimum)
+        few_ranked = disclosure.is_small(item.times_ranked, minimum) or disclosure.is_small(base, minimum)
         rows.append(
             RankRow(
                 label=labels[item.item],
-                top_k_count=int(in_top.sum()),
-                top_k_share=item.top_k_share.estimate,
-                low=item.top_k_share.low if with_intervals else None,
-                high=item.top_k_share.high if with_intervals else None,
-                times_ranked=item.times_ranked,
-                mean_rank=item.mean_rank,
-                borda_normalised=item.borda_normalised,
+                top_k_count=None if hidden else count,
+                top_k_share=None if hidden else item.top_k_share.estimate,
+                low=item.top_k_share.low if with_intervals and not hidden else None,
+                high=item.top_k_share.high if with_intervals and not hidden else None,
+                times_ranked=None if few_ranked else item.times_ranked,
+                mean_rank=None if few_ranked else item.mean_rank,
+                borda_normalised=None if disclosure.is_small(base, minimum) else item.borda_normalised,
             )
         )
     return QuestionResult(question, base, ranks=rows, rank_places=k)

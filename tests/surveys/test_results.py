@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from teilhabe.surveys import estimates, ranking, results, services
-from teilhabe.surveys.models import Response, ResponseWeight, WeightingRun
+from teilhabe.surveys.models import Answer, Response, ResponseWeight, Survey, WeightingRun
 from tests.surveys.factories import WaveFactory, all_kinds_survey
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +19,7 @@ def _every_count_public(settings):
     """These tests check the arithmetic on four respondents; disclosure control is tested below with its
     real threshold."""
     settings.TEILHABE_MIN_PUBLIC_COUNT = 1
+    settings.TEILHABE_LIMITED_RELIABILITY_COUNT = 1
 
 
 @pytest.fixture
@@ -186,3 +187,66 @@ def test_public_results_keep_counts_at_the_threshold(settings):
     _single_choice_answers(kinds, {"yes": 40, "no": 5})
     rows = by_label(results.get_results(kinds.survey).questions[0].items[0].rows)
     assert (rows["yes"].count, rows["no"].count) == (40, 5)
+
+
+def _number_answers(kinds, values):
+    for value in values:
+        response = Response.objects.create(survey=kinds.survey, submitted_on="2024-05-04")
+        Answer.objects.create(response=response, question=kinds.number, number=value)
+
+
+def test_a_number_question_with_four_answers_publishes_no_figure(client, settings):
+    """Mean, median, smallest and largest of 4 answers are those people's answers: all withheld, shown "/"."""
+    settings.TEILHABE_MIN_PUBLIC_COUNT = 5
+    kinds = all_kinds_survey(status=Survey.Status.CLOSED, results_are_public=True)
+    _number_answers(kinds, [11, 23, 37, 52])
+    number = results.get_results(kinds.survey).questions[5].number
+    assert (number.is_withheld, number.n, number.mean, number.median, number.minimum, number.maximum) == (
+        True, None, None, None, None, None,
+    )
+    html = client.get(f"/en/umfragen/{kinds.survey.slug}/ergebnisse/").content.decode()
+    assert "no figure: too few cases" in html
+    assert not any(f">{v}" in html or f"{v}.00" in html for v in (11, 23, 37, 52))
+
+
+def test_smallest_and_largest_answer_wait_for_the_reliable_base(settings):
+    """Between the minimum and the second threshold the mean is shown (in parentheses), min/max are not."""
+    settings.TEILHABE_MIN_PUBLIC_COUNT = 5
+    settings.TEILHABE_LIMITED_RELIABILITY_COUNT = 10
+    kinds = all_kinds_survey()
+    _number_answers(kinds, [1, 2, 3, 4, 5, 6, 7, 99])
+    number = results.get_results(kinds.survey).questions[5].number
+    assert (number.n, number.mean.estimate, number.mean.is_limited, number.minimum, number.maximum) == (
+        8, 127 / 8, True, None, None,
+    )
+    _number_answers(kinds, [10, 11])
+    number = results.get_results(kinds.survey).questions[5].number
+    assert (number.n, number.mean.is_limited, number.minimum, number.maximum) == (10, False, 1.0, 99.0)
+
+
+def test_a_rating_mean_of_a_small_base_is_withheld_and_the_base_too(client, settings):
+    settings.TEILHABE_MIN_PUBLIC_COUNT = 5
+    kinds = all_kinds_survey(status=Survey.Status.CLOSED, results_are_public=True)
+    agree = kinds.likert.options.order_by("value").first()
+    for _ in range(3):
+        response = Response.objects.create(survey=kinds.survey, submitted_on="2024-05-04")
+        Answer.objects.create(response=response, question=kinds.likert, option=agree)
+    item = results.get_results(kinds.survey).questions[3].items[0]
+    assert (item.base, item.is_base_withheld, item.mean.is_withheld, item.mean.estimate) == (3, True, True, None)
+    assert all(row.count is None for row in item.rows)
+    html = client.get(f"/en/umfragen/{kinds.survey.slug}/ergebnisse/").content.decode()
+    assert "3 answers" not in html and "Answers: /" in html
+
+
+def test_a_ranking_count_below_the_minimum_is_withheld_with_its_share(settings):
+    settings.TEILHABE_MIN_PUBLIC_COUNT = 5
+    kinds = all_kinds_survey()
+    school, work = kinds.option(kinds.ranking, "school"), kinds.option(kinds.ranking, "work")
+    for index in range(12):
+        response = Response.objects.create(survey=kinds.survey, submitted_on="2024-05-04")
+        Answer.objects.create(response=response, question=kinds.ranking, option=work, rank=1)
+        if index < 2:
+            Answer.objects.create(response=response, question=kinds.ranking, option=school, rank=2)
+    ranks = {row.label: row for row in results.get_results(kinds.survey).questions[2].ranks}
+    assert (ranks["Arbeit"].top_k_count, ranks["Arbeit"].mean_rank) == (12, 1.0)
+    assert (ranks["Schule"].top_k_count, ranks["Schule"].top_k_share, ranks["Schule"].mean_rank) == (None, None, None)

@@ -162,11 +162,15 @@ class ClimateIndexOutput(serializers.Serializer):
     component_code = serializers.SerializerMethodField()
     component_title = serializers.SerializerMethodField()
     group = serializers.ChoiceField(choices=GroupCode.choices)
-    estimate = serializers.FloatField(help_text="Score 0–100 (weighted mean).")
+    estimate = serializers.FloatField(
+        allow_null=True,
+        help_text="Score 0–100 (weighted mean); null when withheld: fewer respondents than "
+        "TEILHABE_CLIMATE_INDEX_MIN_N (docs/methods/disclosure-control.md).",
+    )
     low = serializers.FloatField(allow_null=True)
     high = serializers.FloatField(allow_null=True)
-    n = serializers.IntegerField()
-    n_effective = serializers.FloatField()
+    n = serializers.IntegerField(allow_null=True, help_text="Null when this or another group of the value is withheld.")
+    n_effective = serializers.FloatField(allow_null=True)
     is_weighted = serializers.SerializerMethodField()
 
     def get_component_kind(self, result: IndexResult) -> str:
@@ -185,6 +189,10 @@ class ClimateIndexOutput(serializers.Serializer):
         data = super().to_representation(result)
         if not result.has_interval:
             data["low"] = data["high"] = None
+        if barometer.is_withheld_result(result):
+            data.update(estimate=None, low=None, high=None, n=None, n_effective=None)
+        elif (result.wave_id, result.domain_id, result.item_id) in self.context.get("withheld_components", ()):
+            data.update(n=None, n_effective=None)
         return data
 
 
@@ -195,6 +203,9 @@ class ClimateIndexList(PublicListView):
 
     serializer_class = ClimateIndexOutput
     parameters_class = ClimateIndexParameters
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "withheld_components": barometer.withheld_components()}
 
     def get_queryset(self):
         rows = IndexResult.objects.select_related("wave__barometer", "domain", "item").order_by(
