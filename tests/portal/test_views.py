@@ -123,7 +123,7 @@ def test_district_page_compares_every_indicator_with_the_city(client, portal_dat
     # then: Altstadt 2022 = 42.0, city 47.0
     assert "<h1>Altstadt</h1>" in page
     assert "42.0%" in page and "47.0%" in page
-    assert "-5.0\u00a0percentage points" in page
+    assert "\u22125.0\u00a0percentage points" in page
     assert "Limited progress" in page
     assert 'href="/en/bezirke/d2/"' in page
 

@@ -419,7 +419,7 @@ def test_crosstab_by_immigrant_background_suppresses_small_cells(client, setting
     # then: the 2 are hidden, and so are the 6, which the row total of 8 would give away, and the group totals
     row = re.search(r"<tr><th scope=\"row\">eher</th>(.*?)</tr>", html).group(1)
     assert row.count('aria-label="hidden"') == 2
-    assert '100.0 % <span class="muted">(8)</span>' in row
+    assert '100.0% <span class="muted">(8)</span>' in row
     assert "(2)" not in html and "(6)" not in html
 
 
