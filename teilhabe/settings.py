@@ -311,6 +311,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 100,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_THROTTLE_CLASSES": ["teilhabe.api.throttling.ApiRateThrottle"],
+    # Refusals name the field but never repeat what the client sent (teilhabe.api.errors).
+    "EXCEPTION_HANDLER": "teilhabe.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "teilhabe API",

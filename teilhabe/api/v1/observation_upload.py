@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from teilhabe.api import idempotency
+from teilhabe.api.errors import csv_rows, scrub_problems, strings, submitted_texts
 from teilhabe.api.permissions import CanUploadObservations
 from teilhabe.api.views import requested_language
 from teilhabe.core.tabular import CSVWriter
@@ -128,7 +129,7 @@ class ObservationUpload(APIView):
             else:
                 rows, refusal = self._rows(request.data)
                 if refusal is not None:
-                    return Response(refusal, status=status.HTTP_400_BAD_REQUEST)
+                    return Response(_without_input(request, refusal), status=status.HTTP_400_BAD_REQUEST)
                 content = json.dumps(request.data, sort_keys=True, default=str).encode()
                 path = Path(directory) / UPLOAD_NAME
                 _write_csv(path, rows)
@@ -143,7 +144,7 @@ class ObservationUpload(APIView):
         except DjangoPermissionDenied as denied:
             raise exceptions.PermissionDenied(str(denied) or None) from None
         except ImportFailed as failure:
-            return Response(_refusal(failure, first_row), status=status.HTTP_400_BAD_REQUEST)
+            return Response(_without_input(request, _refusal(failure, first_row)), status=status.HTTP_400_BAD_REQUEST)
         table = next((table for table in report.tables if table.kind == "observations"), None)
         counts = (table.created, table.updated, table.unchanged) if table else (0, 0, 0)
         return Response(dict(zip(("created", "updated", "unchanged"), counts, strict=True)))
@@ -176,7 +177,7 @@ class ObservationUpload(APIView):
         return [], {
             "detail": _("Nothing was written; fix these rows and send them again."),
             "errors": [
-                {"row": index + 1, "field": name, "message": str(message)}
+                {"row": index + 1, "field": name, "message": message}
                 for index, errors in _by_row(checked.errors)
                 for name, messages in errors.items()
                 for message in messages
@@ -214,6 +215,19 @@ def _cell(value) -> str:
     if isinstance(value, float):
         return repr(value)
     return str(value)
+
+
+def _without_input(request, refusal: dict) -> dict:
+    """The refusal with no text the client sent in it (teilhabe.api.errors): each problem's message is
+    cleaned of the texts of its row (JSON: the row's values and keys; CSV: the record's cells)."""
+    if "file" in request.FILES:
+        records = csv_rows(request.FILES["file"])
+        by_row = {number: set(record) for number, record in enumerate(records, start=1)}
+    elif isinstance(request.data, list):
+        by_row = {number: set(strings(row)) for number, row in enumerate(request.data, start=1)}
+    else:
+        by_row = {}
+    return scrub_problems(refusal, submitted_texts(request), by_row)
 
 
 def _refusal(failure: ImportFailed, first_row: int) -> dict:

@@ -71,7 +71,7 @@ def test_structure_vs_climate_as_csv(client, waves):
 def test_unknown_parameters_are_refused_by_name(client, waves):
     response = client.get("/api/v1/structure-vs-climate/?barometer=nope&lang=en")
     assert response.status_code == 400
-    assert response.json() == {"barometer": ["There is no barometer with the short name “nope”."]}
+    assert response.json() == {"barometer": ["There is no barometer with the short name “…”."]}
 
 
 def test_climate_index_values_by_wave_and_group(client, waves):
