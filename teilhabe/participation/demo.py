@@ -22,9 +22,12 @@ from teilhabe.monitoring.models import AreaOfAction, Edition, Geography, Indicat
 from . import similarity, workflow
 from .demo_content import (
     AGENDA,
+    COMPETENT_LEVEL,
     CONCERNS,
+    DATA_NEEDED,
     HIDING_REASONS,
     JUSTIFICATIONS,
+    JUSTIFICATIONS_EN,
     MINUTES,
     MODERATORS,
     OPINION,
@@ -33,6 +36,7 @@ from .demo_content import (
     PROCEDURE_DESCRIPTION,
     PROCEDURE_SLUG,
     PROCEDURE_TITLE,
+    REVISION_ADDITION,
     REVISION_REASON,
     STAKEHOLDER_GROUPS,
     TALK_GROUP,
@@ -717,14 +721,16 @@ def _create_reviews(
             if action == A.DRAFT:
                 # The first seven evaluations that get published cycle through every disposition.
                 disposition = _disposition(rng, published_count if item.target == S.PUBLISHED else len(DISPOSITIONS))
+                if not _can_link(context, disposition):
+                    disposition = Evaluation.Disposition.DECLINED.value
                 evaluation = Evaluation(
                     review=review,
                     revision=1,
                     disposition=disposition,
-                    justification=JUSTIFICATIONS[disposition],
                     authority=lead,
                     drafted_by=context.staff.get(lead.pk),
                 )
+                _write_answer(evaluation, disposition, JUSTIFICATIONS[disposition], JUSTIFICATIONS_EN[disposition])
                 evaluations.append(evaluation)
                 _choose_links(context, rng, item.area, evaluation, links)
             if action == A.PUBLISH:
@@ -738,12 +744,17 @@ def _create_reviews(
                 review=review,
                 revision=2,
                 disposition=evaluation.disposition,
-                justification=evaluation.justification + " Zuständig ist die federführende Behörde.",
                 revision_reason=REVISION_REASON,
                 authority=lead,
                 drafted_by=department,
                 published_by=department,
                 published_at=moment,
+            )
+            _write_answer(
+                revision,
+                evaluation.disposition,
+                JUSTIFICATIONS[evaluation.disposition] + REVISION_ADDITION[0],
+                JUSTIFICATIONS_EN[evaluation.disposition] + REVISION_ADDITION[1],
             )
             evaluations.append(revision)
             for rows in links.values():
@@ -838,11 +849,35 @@ def _disposition(rng: random.Random, published_count: int) -> str:
     return rng.choices(DISPOSITIONS, weights=[22, 18, 20, 14, 9, 6, 11])[0]
 
 
+def _write_answer(evaluation: Evaluation, disposition: str, german: str, english: str) -> None:
+    """The justification in both languages and what the disposition asks for (services.check_evaluation)."""
+    # The untranslated column holds the German text, as services._fill_evaluation writes it.
+    evaluation.justification = evaluation.justification_de = german
+    evaluation.justification_en = english
+    evaluation.competent_level = COMPETENT_LEVEL if disposition == Evaluation.Disposition.OUTSIDE_COMPETENCE else ""
+    evaluation.data_needed = DATA_NEEDED if disposition == Evaluation.Disposition.NO_DATA else ""
+
+
+def _can_link(context: _Context, disposition: str) -> bool:
+    """A concept without measures (or indicators) cannot back "taken up as a measure" (or "informs an indicator")."""
+    if disposition == Evaluation.Disposition.TAKEN_UP_AS_MEASURE:
+        return any(context.area_measures.values())
+    if disposition == Evaluation.Disposition.INFORMS_INDICATOR:
+        return any(context.area_indicators.values())
+    return True
+
+
 def _choose_links(
     context: _Context, rng: random.Random, area: AreaOfAction, evaluation: Evaluation, links: dict[str, list]
 ) -> None:
+    # A disposition that needs a measure or an indicator gets one: the area's own, or else any of the concept's
+    # (sorted, so the choice stays deterministic).
     indicators = context.area_indicators.get(area.pk, [])
     measures = context.area_measures.get(area.pk, [])
+    if evaluation.disposition == "taken_up_as_measure" and not measures:
+        measures = sorted({pk for pks in context.area_measures.values() for pk in pks})
+    if evaluation.disposition == "informs_indicator" and not indicators:
+        indicators = sorted({pk for pks in context.area_indicators.values() for pk in pks})
     if evaluation.disposition in ("taken_up_as_measure", "already_in_place") and measures:
         links["measures"].append((evaluation, rng.choice(measures)))
     if evaluation.disposition in ("informs_indicator", "taken_up_as_measure") and indicators:

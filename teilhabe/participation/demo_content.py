@@ -345,7 +345,40 @@ JUSTIFICATIONS = {
         "Dokumentation beschrieben."
     ),
 }
+# The English public justification, written beside the German one (the evaluation form offers both).
+JUSTIFICATIONS_EN = {
+    "taken_up_as_measure": (
+        "The proposal is taken up as a measure. The competent authority implements it from the next budget "
+        "year and reports on its progress."
+    ),
+    "informs_indicator": (
+        "The concern feeds into the monitoring: the linked indicator will show whether the situation improves."
+    ),
+    "already_in_place": "A matching offer already exists. We will make it better known, in several languages too.",
+    "referred_to_specialist_concept": (
+        "The concern is dealt with in the competent authority's specialist concept and followed up there."
+    ),
+    "outside_competence": (
+        "The decision lies with the federal government. The city raises the concern in the competent bodies "
+        "but cannot implement it itself."
+    ),
+    "no_data": (
+        "The data needed to measure the concern does not exist at present. We are checking whether a survey is "
+        "possible."
+    ),
+    "declined": (
+        "The proposal is not taken up: it would duplicate existing offers. The reasons are described in the "
+        "documentation."
+    ),
+}
+# What the disposition rules ask for besides the links (services.check_evaluation).
+COMPETENT_LEVEL = "Bund (Bundesministerium des Innern)"
+DATA_NEEDED = (
+    "Eine regelmäßige Erhebung nach Migrationshintergrund und Bezirk, zum Beispiel als Zusatzfrage im "
+    "Integrationsbarometer."
+)
 REVISION_REASON = "Die Begründung wurde um einen Hinweis auf die Zuständigkeit ergänzt."
+REVISION_ADDITION: Text = (" Zuständig ist die federführende Behörde.", " The lead authority is responsible.")
 OPINION = "Aus unserer Sicht ist das Anliegen berechtigt; wir unterstützen die federführende Behörde."
 MINUTES = (
     "<p>Begrüßung und Vorstellung des Verfahrens.</p><ul><li>Arbeitsgruppen zu den Handlungsfeldern</li>"

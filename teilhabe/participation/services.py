@@ -866,11 +866,14 @@ def _bundle_members(*, actor: User, bundle: Bundle, contributions: Iterable[Cont
     problems = []
     for contribution in locked:
         if contribution.procedure_id != bundle.procedure_id:
-            problems.append(_("#%(pk)d belongs to another procedure.") % {"pk": contribution.pk})
+            problems.append(_("Contribution %(number)d belongs to another procedure.") % {"number": contribution.pk})
         elif contribution.bundle_id is not None:
-            problems.append(_("#%(pk)d is already in a bundle.") % {"pk": contribution.pk})
+            problems.append(_("Contribution %(number)d is already in a bundle.") % {"number": contribution.pk})
         elif contribution.review.state not in workflow.states_allowing(workflow.Action.BUNDLE):
-            problems.append(_("#%(pk)d already has an evaluation drafted or published.") % {"pk": contribution.pk})
+            problems.append(
+                _("Contribution %(number)d already has an evaluation drafted or published.")
+                % {"number": contribution.pk}
+            )
     if problems:
         raise ValidationError({"contributions": problems})
     for contribution in locked:
@@ -878,7 +881,7 @@ def _bundle_members(*, actor: User, bundle: Bundle, contributions: Iterable[Cont
             review=contribution.review,
             actor=actor,
             action=workflow.Action.BUNDLE,
-            comment=_("Added to bundle #%(pk)d.") % {"pk": bundle.pk},
+            comment=_("Added to bundle %(number)d.") % {"number": bundle.pk},
         )
     Contribution.objects.filter(pk__in=[c.pk for c in locked]).update(bundle=bundle, updated_at=timezone.now())
     for contribution in locked:

@@ -106,12 +106,14 @@ def send_publication_notice(*, contribution_id: int) -> int:
     if contribution.contact_confirmed_at is None:
         return 0
     language = contribution.language if contribution.language in dict(settings.LANGUAGES) else None
-    context = {
-        "contribution": contribution,
-        "procedure": contribution.procedure,
-        "link": site_url(contribution.get_receipt_url()),
-        "remove_link": _remove_link(contribution),
-    }
+    # The links open pages in the language the mail is written in, not in the publisher's.
+    with translation.override(language or settings.LANGUAGE_CODE):
+        context = {
+            "contribution": contribution,
+            "procedure": contribution.procedure,
+            "link": site_url(contribution.get_receipt_url()),
+            "remove_link": _remove_link(contribution),
+        }
     return _send(
         template="publication_notice", context=context, recipients=[contribution.contact_email], language=language
     )

@@ -4,7 +4,7 @@ from collections import defaultdict
 
 import pytest
 
-from teilhabe.participation import demo, workflow
+from teilhabe.participation import demo, services, workflow
 from teilhabe.participation.models import Contribution, Evaluation, Event, Procedure, Review, TransitionLog
 from tests.accounts.factories import AuthorityFactory, UserFactory
 from tests.monitoring.factories import (
@@ -80,14 +80,50 @@ def test_demo_logs_follow_the_workflow(concept):
         assert (review.published_evaluation_id is not None) == (review.state == "published")
 
 
+def test_demo_evaluations_obey_the_disposition_rules(concept):
+    """The demo writes evaluations in bulk, bypassing the service; each must still pass the service's rules."""
+    demo.load_demo(seed=2017)
+    evaluations = Evaluation.objects.prefetch_related("measures", "indicators", "sub_goals", "targets")
+    assert evaluations.count() > 500
+    for evaluation in evaluations:
+        content = services.check_evaluation(
+            disposition=evaluation.disposition,
+            justification=evaluation.justification_de,
+            justification_en=evaluation.justification_en,
+            competent_level=evaluation.competent_level,
+            data_needed=evaluation.data_needed,
+            measures=evaluation.measures.all(),
+            sub_goals=evaluation.sub_goals.all(),
+            indicators=evaluation.indicators.all(),
+            targets=evaluation.targets.all(),
+        )
+        assert content.justification_en, evaluation.pk
+    # Only the disposition that asks for it carries a competent level or the data needed.
+    assert not evaluations.exclude(disposition="outside_competence").exclude(competent_level="").exists()
+    assert not evaluations.exclude(disposition="no_data").exclude(data_needed="").exists()
+
+
 def test_demo_is_deterministic_and_loaded_once(concept):
     demo.load_demo(seed=11)
     first = list(Contribution.objects.order_by("pk").values_list("text", "language", "kind", "source"))
+    answers = list(
+        Evaluation.objects.order_by("pk").values_list(
+            "disposition", "justification_en", "competent_level", "data_needed", "measures", "indicators"
+        )
+    )
     assert demo.load_demo(seed=11) == {}
     demo.delete_demo()
     assert not Procedure.objects.exists() and not Contribution.objects.exists()
     demo.load_demo(seed=11)
     assert list(Contribution.objects.order_by("pk").values_list("text", "language", "kind", "source")) == first
+    # Primary keys differ after a reload; the answers, in order, do not (links compared by position).
+    again = list(
+        Evaluation.objects.order_by("pk").values_list(
+            "disposition", "justification_en", "competent_level", "data_needed", "measures", "indicators"
+        )
+    )
+    assert [row[:4] for row in again] == [row[:4] for row in answers]
+    assert [(row[4] is None, row[5] is None) for row in again] == [(row[4] is None, row[5] is None) for row in answers]
 
 
 def test_demo_needs_a_concept():

@@ -8,9 +8,10 @@ import datetime
 import re
 
 import pytest
+from django.conf import settings
 from django.core import mail, signing
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from teilhabe.participation import queries, services
 from teilhabe.participation.models import Contribution, Registration, Subscription
@@ -79,7 +80,10 @@ def test_registration_gets_only_the_confirmation_until_confirmed(people, django_
             wants_minutes=True,
             has_consented=True,
         )
-    assert [(m.to, m.subject) for m in mail.outbox] == [(["ada@example.org"], "Please confirm your e-mail address")]
+    # A registration records no language: its mails are written in the site's default language.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = translation.gettext("Please confirm your e-mail address")
+    assert [(m.to, m.subject) for m in mail.outbox] == [(["ada@example.org"], subject)]
     confirmation = mail.outbox[0]
     mail.outbox.clear()
     # when the minutes are sent before the address is confirmed
@@ -123,7 +127,11 @@ def test_unconfirmed_contact_address_gets_no_publication_notice(people, django_c
     residents = sorted(a for m in mail.outbox for a in m.to if a in ("yes@example.org", "no@example.org"))
     assert residents == ["yes@example.org"]
     notice = next(m for m in mail.outbox if m.to == ["yes@example.org"])
-    assert confirmed.get_receipt_url() in notice.body and "/adresse/entfernen/" in notice.body
+    # The link opens the receipt in the language of the contribution (and of the mail), German here.
+    with translation.override("de"):
+        receipt = confirmed.get_receipt_url()
+    assert receipt in notice.body and "/adresse/entfernen/" in notice.body
+    assert "/en/" not in notice.body
 
 
 def test_forged_or_expired_links_are_refused_and_change_nothing(db, django_capture_on_commit_callbacks, monkeypatch):

@@ -60,12 +60,15 @@ def _queries_for(client, url: str) -> int:
     return len(captured)
 
 
+# Every public page starts with two reads of the page cache: the data version from the counter store (a table
+# that is never culled, core/counters.py) and then the page's entry keyed by that version. They were one read
+# while the version lived in the cache itself; they cannot be one, as the key depends on the version.
 @pytest.mark.parametrize(
     ("page", "limit"),
     [
-        ("documentation_area", 17),
-        ("event_detail", 21),
-        ("documentation_overview", 18),
+        ("documentation_area", 18),
+        ("event_detail", 22),
+        ("documentation_overview", 19),
         ("bundle_detail", 22),
         ("contribution_detail", 22),
     ],
@@ -96,12 +99,13 @@ def test_public_pages_cost_the_same_queries_for_6_or_60_contributions(client, pa
     assert counts[0] == counts[1] <= limit
 
 
-def test_cached_page_costs_one_query(client, setting, django_assert_num_queries):
+def test_cached_page_costs_two_queries(client, setting, django_assert_num_queries):
     procedure, area, department, lead = setting
     _populate(procedure, area, department, lead, 6)
     url = reverse("participation:documentation_area", kwargs={"slug": procedure.slug, "area": area.code})
     client.get(url)
-    with django_assert_num_queries(1):
+    # The data version (counter store), then the page cached under it; nothing about the page's content.
+    with django_assert_num_queries(2):
         assert client.get(url).status_code == 200
 
 
