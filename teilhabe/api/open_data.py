@@ -2,7 +2,7 @@
 Open-SDG CSV per indicator, built once per data version and kept under MEDIA_ROOT/downloads/.
 
 The files come from monitoring.exporting.export_concept(public_only=True), which reads the public
-observations gateway: nothing before its release date, every figure of a withheld observation blank. The package's CSV files lie at the top of the zip, so the unpacked folder
+observations gateway: nothing before its release date, no figure of a withheld observation. The package's CSV files lie at the top of the zip, so the unpacked folder
 re-imports with `teilhabe import_data <folder>`.
 """
 
@@ -179,9 +179,9 @@ def _descriptor(directory: Path, tables: list[Path], opensdg: list[Path], versio
         "title": f"{site.city_name}: integration monitoring – open data",
         "description": (
             "Concept (editions, areas of action, sub-goals, indicators, targets, measures) and released "
-            "observations in the teilhabe import format; where a count lies below "
-            f"{settings.TEILHABE_MIN_PUBLIC_COUNT}, every figure of the observation (and of those that would give "
-            "it away) is left blank. Re-import with `teilhabe import_data <folder>`."
+            "observations in the teilhabe import format; an observation with a count below "
+            f"{settings.TEILHABE_MIN_PUBLIC_COUNT} (and those that would give it away) is withheld: left out of "
+            "the tables, blank in the Open SDG files. Re-import with `teilhabe import_data <folder>`."
             + (" Illustrative data, not official statistics." if site.is_illustrative else "")
         ),
         "version": version,

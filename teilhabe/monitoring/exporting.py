@@ -57,9 +57,10 @@ def export_concept(
     """Write the concept to `directory`: csv/<table>.csv, concept.xlsx and opensdg/indicator_<code>.csv.
 
     public_only: read observations through the public gateway (queries.list_public_observations):
-    nothing released after `today`, and every figure of a withheld observation (value, standard error,
-    counts, progress value) blank, complementary suppression included, as on the pages and in the API
-    (docs/methods/disclosure-control.md). Without it (staff export, `export_data` without
+    nothing released after `today`, and no figure of a withheld observation (value, standard error,
+    counts, progress value), complementary suppression included, as on the pages and in the API
+    (docs/methods/disclosure-control.md): the observation tables leave withheld observations out (the
+    import format needs a value), the Open SDG files give them a blank Value. Without it (staff export, `export_data` without
     --public-only) every observation is written as stored.
     """
     unknown = set(formats) - set(FORMATS)
@@ -103,10 +104,12 @@ def _tables(*, public_only: bool, today: date) -> Iterator[tuple[str, list[Colum
     yield "observations", columns, lambda: _observation_rows(dimensions, public_only=public_only, today=today)
 
 
-def _public_tuples(queryset, fields: Sequence[str]) -> Iterator[tuple]:
+def _public_tuples(queryset, fields: Sequence[str], *, skip_withheld: bool) -> Iterator[tuple]:
     """Rows of the public gateway as tuples of `fields`, read from the disclosed instances (never through
     .values_list(), which would bypass disclosure control). `a__b` reads attribute b of relation a."""
     for observation in queryset.iterator(chunk_size=_CHUNK):
+        if skip_withheld and observation.is_withheld:
+            continue
         row = []
         for name in fields:
             target = observation
@@ -116,14 +119,17 @@ def _public_tuples(queryset, fields: Sequence[str]) -> Iterator[tuple]:
         yield tuple(row)
 
 
-def _observation_tuples(*, public_only: bool, today: date, fields: Sequence[str], indicator=None) -> Iterator[tuple]:
-    """Observations as tuples of `fields` in export order: through the public gateway when `public_only`,
-    else every stored observation (the staff export)."""
+def _observation_tuples(
+    *, public_only: bool, today: date, fields: Sequence[str], indicator=None, skip_withheld: bool = False
+) -> Iterator[tuple]:
+    """Observations as tuples of `fields` in export order: through the public gateway when `public_only`
+    (withheld ones with every figure None, or left out with `skip_withheld`), else every stored
+    observation (the staff export)."""
     if public_only:
         queryset = list_public_observations(on=today)
         if indicator is not None:
             queryset = queryset.filter(indicator=indicator)
-        return _public_tuples(queryset.order_by(*_ORDER), fields)
+        return _public_tuples(queryset.order_by(*_ORDER), fields, skip_withheld=skip_withheld)
     queryset = Observation.objects.all()  # staff export: the stored data, not public
     if indicator is not None:
         queryset = queryset.filter(indicator=indicator)
@@ -150,7 +156,9 @@ def _observation_rows(dimensions: list[str], *, public_only: bool, today: date) 
         "released_on",
         "note",
     )
-    rows = _observation_tuples(public_only=public_only, today=today, fields=fields)
+    # A withheld observation has no value, which the import format requires: the public table leaves it
+    # out, so that the open data re-import (the Open SDG files show it with a blank Value).
+    rows = _observation_tuples(public_only=public_only, today=today, fields=fields, skip_withheld=True)
     for (
         indicator,
         period,

@@ -147,10 +147,13 @@ def test_public_only_hides_unreleased_rows_and_withholds_small_counts(actor, tmp
     export_concept(tmp_path, formats=("csv",), public_only=True, today=date(2025, 1, 1))
 
     rows = (tmp_path / "csv" / "observations.csv").read_text(encoding="utf-8").splitlines()
-    assert len(rows) == 1 + 6
+    assert len(rows) == 1 + 5
     assert not any(row.startswith("S2,2016/17") for row in rows)
-    assert "S1,2017,city,yes,,,,,,,,provisional,Illustrative data (demo),," in rows
+    # withheld: left out (the import format needs a value); blank in the Open SDG file
+    assert not any(row.startswith("S1,2017,city,yes,") for row in rows)
     assert "S1,2017,north,yes,female,81.25,,,,,,final,Illustrative data (demo),," in rows
+    opensdg = (tmp_path / "opensdg" / "indicator_S1.csv").read_text(encoding="utf-8").splitlines()
+    assert "2017,yes,,," in opensdg and not any("79" in row for row in opensdg)
 
 
 def test_illustrative_marking_survives_the_export(actor, tmp_path):

@@ -11,6 +11,14 @@ from tests.surveys.factories import MARGINS, define_index, make_wave, upload
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _every_group_public(settings):
+    """The waves have 8 respondents (4 per group): these tests check the arithmetic; withholding small
+    groups is tested at the end with the real minimum."""
+    settings.TEILHABE_MIN_PUBLIC_COUNT = 1
+    settings.TEILHABE_CLIMATE_INDEX_MIN_N = 1
+
+
 @pytest.fixture
 def waves():
     edition = EditionFactory(code="e2017", is_current=True)
@@ -87,3 +95,29 @@ def test_climate_index_values_by_wave_and_group(client, waves):
         stored.n,
         True,
     )
+
+
+def test_a_group_below_the_minimum_n_is_withheld_with_the_n_of_the_others(client, waves, settings):
+    """Groups of 4 respondents: no score, interval or n; everyone's n goes too (n(all) − n(no) = n(yes))."""
+    # given
+    settings.TEILHABE_MIN_PUBLIC_COUNT = 5
+    settings.TEILHABE_CLIMATE_INDEX_MIN_N = 30
+    first, _second, _belonging = waves
+    # when
+    body = client.get("/api/v1/climate-index/", {"year": 2020}).json()
+    # then
+    overall = {row["group"]: row for row in body["results"] if row["component_kind"] == "overall"}
+    assert IndexResult.objects.get(wave=first, domain=None, item=None, group="yes").n == 4
+    for group in ("yes", "no"):
+        row = overall[group]
+        assert (row["estimate"], row["low"], row["high"], row["n"], row["n_effective"]) == (None,) * 5
+    assert overall["all"]["estimate"] is None  # 8 < 30
+    # with a minimum of 6, everyone's score (8 respondents) is shown, but not its n
+    settings.TEILHABE_CLIMATE_INDEX_MIN_N = 6
+    body = client.get("/api/v1/climate-index/", {"year": 2020, "group": "all"}).json()
+    everyone = next(row for row in body["results"] if row["component_kind"] == "overall")
+    assert (everyone["estimate"] is not None, everyone["n"], everyone["n_effective"]) == (True, None, None)
+    climate = client.get("/api/v1/structure-vs-climate/").json()["results"][0]["climate"]
+    assert climate["with_immigrant_background"]["score"] is None
+    assert climate["with_immigrant_background"]["n"] is None
+    assert climate["with_immigrant_background"]["change"] is None
