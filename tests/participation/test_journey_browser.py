@@ -19,6 +19,7 @@ from django.utils import translation
 
 from teilhabe.monitoring import status_labels
 from teilhabe.monitoring.models import Assessment, Geography
+from teilhabe.participation.forms import CONSENT_LABEL
 from teilhabe.participation.models import Contribution, Opinion, Review
 from tests.monitoring.factories import GeographyFactory
 
@@ -112,14 +113,24 @@ def _submit_proposal(resident: Visitor, writes_in: str, text: str) -> Contributi
         language_name = str(dict(Contribution._meta.get_field("language").choices)[writes_in])
     resident.page.get_by_label(resident.t("Language you write in")).select_option(label=language_name)
     resident.page.get_by_label(resident.t("E-mail address (optional)")).fill("resident@example.org")
-    resident.page.get_by_role("checkbox", name=re.compile("^" + re.escape(resident.t("I agree that the city")))).check()
+    with translation.override(resident.language):
+        consent = str(CONSENT_LABEL)
+    resident.page.get_by_role("checkbox", name=consent).check()
     resident.click(resident.page.get_by_role("button", name=resident.t("Send contribution")))
     contribution = Contribution.objects.get(text=text)
     assert (contribution.language, contribution.moderation_state) == (writes_in, "pending")
     # The receipt: the text as written (right to left for Arabic), what happens next, the link to keep.
     page = resident.page
     assert page.get_by_role("heading", name=resident.t("What happens next")).is_visible()
-    assert page.locator(".next-steps li[aria-current=step]").inner_text().startswith(resident.t("A short check"))
+    assert (
+        page.locator(".next-steps li[aria-current=step]")
+        .inner_text()
+        .startswith(
+            resident.t(
+                "A short check: we publish your contribution if it keeps to the rules (no personal details, no insults)."
+            )
+        )
+    )
     written = page.locator(".contribution-text", has_text=text)
     assert (written.get_attribute("lang"), written.get_attribute("dir")) == (
         writes_in,
