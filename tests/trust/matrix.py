@@ -48,6 +48,7 @@ from django.utils.html import escape
 from rest_framework.authtoken.models import Token
 from simple_history.admin import SimpleHistoryAdmin
 
+from teilhabe.accounts.admin_site import TECHNICAL_APPS
 from teilhabe.accounts.models import Authority, Role, User
 
 # --- Who ---------------------------------------------------------------------------------------
@@ -396,7 +397,11 @@ def _finds_own(model_label: str, rules: Access):
     def verify(world: World, role: str, scope: str, response) -> str | None:
         if response.status_code != 200 or role not in rules.view | rules.change:
             return None
-        shown = (marker(OWN, model_label), escape(str(world.obj(model_label, OWN))))
+        own = world.obj(model_label, OWN)
+        # The row's link to its change view counts too: without any action the role may run, the change
+        # list has no checkbox column, whose label was the only place showing the object's whole name.
+        change_url = reverse(f"admin:{own._meta.app_label}_{own._meta.model_name}_change", args=[own.pk])
+        shown = (marker(OWN, model_label), escape(str(own)), f'href="{change_url}')
         if not any(text.encode() in response.content for text in shown):
             return f"as {role}, searching for {SEARCH_TERM!r} does not find the own {model_label}"
         return None
@@ -615,6 +620,10 @@ def _app_list_endpoints() -> list[Endpoint]:
                 rules = ADMIN_ACCESS.get(model._meta.label_lower)
                 if rules:
                     roles_in_app |= rules.view | rules.change | rules.add | rules.delete
+        if app_label in TECHNICAL_APPS:
+            # The framework's and libraries' own apps are listed for superusers only (accounts/admin_site.py);
+            # their models' own URLs keep the rules of ADMIN_ACCESS.
+            roles_in_app &= {SUPERUSER}
         admin_outcome = {role: (OK if role in roles_in_app else NOT_FOUND) for role in STAFF_ROLES}
         endpoints.append(
             Endpoint(
