@@ -91,9 +91,8 @@ def test_the_audit_is_clean_when_everything_goes_through_disclosure_control(plan
 
 def test_an_export_that_bypasses_the_gateway_is_named(planted, monkeypatch):
     """The public export reading stored rows (the pre-issue-12 path): values of n = 3 rows are published."""
-    monkeypatch.setattr(
-        exporting, "list_public_observations", lambda on=None: Observation.objects.select_related("indicator", "geography")
-    )
+    staff_path = exporting._observation_tuples
+    monkeypatch.setattr(exporting, "_observation_tuples", lambda **options: staff_path(**{**options, "public_only": False}))
     output = run_audit()
     assert "ERROR disclosure audit:" in output
     assert "download observations.csv:" in output

@@ -38,6 +38,14 @@ from tests.surveys.factories import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _every_group_public(settings):
+    """The waves here have 8 respondents (4 per group): these tests check the arithmetic; withholding
+    small groups is tested in test_small_groups_are_withheld_on_the_pages."""
+    settings.TEILHABE_MIN_PUBLIC_COUNT = 1
+    settings.TEILHABE_CLIMATE_INDEX_MIN_N = 1
+
+
 @pytest.fixture
 def admin():
     return UserFactory(roles=["department_admin"])
@@ -354,3 +362,17 @@ def test_the_barometer_page_shows_the_trend(client, comparison_data):
     html = client.get(first.barometer.get_absolute_url()).content.decode()
     assert '<th scope="row">2020</th>' in html and '<th scope="row">2022</th>' in html
     assert Geography.objects.count() == 2
+
+
+def test_small_groups_are_withheld_on_the_pages(client, comparison_data, settings):
+    """A group's index from 4 respondents is shown as "/" with the legend, and no change is computed from it."""
+    # given
+    settings.TEILHABE_MIN_PUBLIC_COUNT = 5
+    settings.TEILHABE_CLIMATE_INDEX_MIN_N = 30
+    # when
+    comparison = barometer.get_structure_vs_climate()
+    html = client.get("/en/umfragen/struktur-und-klima/").content.decode()
+    # then
+    groups = [group for entry in comparison.entries for group in entry.climate]
+    assert groups and all(group.score.is_withheld and group.change is None for group in groups)
+    assert 'title="no figure: too few cases">/</abbr>' in html
