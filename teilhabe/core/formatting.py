@@ -11,11 +11,13 @@ from __future__ import annotations
 import copy
 import datetime
 import math
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as babel_format_date
+from babel.dates import format_interval, format_skeleton
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext
@@ -48,8 +50,12 @@ def _native_digits(text: str, locale: Locale) -> str:
 
 def round_half_up(value: float | int | Decimal, decimals: int) -> Decimal:
     """The value as written (its shortest decimal form, 0.125 not 0.12499…) rounded half away from zero:
-    what a reader who rounds by hand gets. Never truncates, and never yields "-0"."""
-    rounded = Decimal(repr(value) if isinstance(value, float) else str(value)).quantize(
+    what a reader who rounds by hand gets. Never truncates, and never yields "-0".
+
+    A float is read to 15 significant digits, all a double holds reliably: a gap computed as 62.75 − 79.1
+    is -16.349999999999994 in binary arithmetic but -16.35 as written, so it rounds to -16.4 like the
+    stored -16.35 beside it."""
+    rounded = Decimal(format(value, ".15g") if isinstance(value, float) else str(value)).quantize(
         Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP
     )
     return abs(rounded) if rounded == 0 else rounded
@@ -69,6 +75,12 @@ def format_number(value: float | None, decimals: int = 1, *, grouping: bool = Tr
         numbering_system="default",
     )
     return _native_digits(text, locale)
+
+
+def spreadsheet_format(decimals: int) -> str:
+    """The Excel number format that shows a value rounded to `decimals` places with a thousands separator
+    (the spreadsheet keeps the stored value; the reader's program writes its own separators)."""
+    return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
 
 
 def chart_number_locale() -> dict:
@@ -92,6 +104,38 @@ def format_date(value: datetime.date | None, style: str = "long") -> str:
         value = (timezone.localtime(value) if timezone.is_aware(value) else value).date()
     locale = current_locale()
     return _native_digits(babel_format_date(value, format=style, locale=locale), locale)
+
+
+# The canonical period codes of teilhabe.monitoring.periods (core imports nothing from the contexts).
+_PERIOD_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_PERIOD_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+_PERIOD_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_PERIOD_RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})/(\d{4}-\d{2}-\d{2})$")
+
+
+def format_period(code: str | None, kind: str | None, locale: str | None = None) -> str:
+    """A period as a person reads it, from its canonical code and kind (monitoring.periods.PeriodKind):
+    year "2024", school year "2016/17", reference date "31. Dezember 2024", quarter "Q1 2024", month
+    "März 2024", range "17. Mai – 11. Juni 2023", a label as it is. Machine-readable fields keep the code."""
+    if not code:
+        return "–"
+    reader = _locale(locale) if locale else current_locale()
+    try:
+        if kind == "reference_date" and (match := _PERIOD_DATE.match(code)):
+            text = babel_format_date(datetime.date(*map(int, match.groups())), format="long", locale=reader)
+        elif kind == "quarter" and (match := _PERIOD_QUARTER.match(code)):
+            year, quarter = int(match.group(1)), int(match.group(2))
+            text = format_skeleton("yQQQ", datetime.date(year, 3 * quarter - 2, 1), locale=reader)
+        elif kind == "month" and (match := _PERIOD_MONTH.match(code)):
+            text = format_skeleton("yMMMM", datetime.date(int(match.group(1)), int(match.group(2)), 1), locale=reader)
+        elif kind == "range" and (match := _PERIOD_RANGE.match(code)):
+            start, end = (datetime.date.fromisoformat(part) for part in match.groups())
+            text = format_interval(start, end, "yMMMMd", locale=reader)
+        else:
+            return code if kind == "label" else _native_digits(code, reader)  # years and school years as they are
+    except ValueError:  # a code that does not match its kind: shown as stored rather than hidden
+        return code
+    return _native_digits(text, reader)
 
 
 def with_unit(text: str, unit: str) -> str:

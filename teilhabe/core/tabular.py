@@ -155,8 +155,16 @@ class SheetWriter:
         self._sheet = sheet
         self.rows = 0
 
-    def append(self, row: Iterable[object], *, bold: bool = False, wrap_from: int | None = None) -> None:
-        """One row; `bold` for headings, `wrap_from` (0-based column) wraps long texts from that column on."""
+    def append(
+        self,
+        row: Iterable[object],
+        *,
+        bold: bool = False,
+        wrap_from: int | None = None,
+        number_formats: dict[int, str] | None = None,
+    ) -> None:
+        """One row; `bold` for headings, `wrap_from` (0-based column) wraps long texts from that column on,
+        `number_formats` (0-based column → Excel format such as "#,##0.0") shows a stored number rounded."""
         from openpyxl.cell import WriteOnlyCell
         from openpyxl.cell.cell import TYPE_STRING
         from openpyxl.styles import Alignment, Font
@@ -168,6 +176,8 @@ class SheetWriter:
                 cell.data_type = TYPE_STRING  # never 'f' (formula) or 'e' (an error value such as "#N/A")
             if bold:
                 cell.font = Font(bold=True)
+            if number_formats and index in number_formats and isinstance(cell.value, (int, float)):
+                cell.number_format = number_formats[index]
             if wrap_from is not None and index >= wrap_from:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
             cells.append(cell)

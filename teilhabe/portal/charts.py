@@ -26,7 +26,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 # The formatting layer lives in core; portal.queries reaches it through charts.format_number too.
-from teilhabe.core.formatting import chart_number_locale, format_number, with_unit
+from teilhabe.core.formatting import chart_number_locale, format_number, format_value, unit_in_words
 
 CHART_CACHE_TIMEOUT = 30 * 24 * 60 * 60  # content-addressed: a changed chart gets a new key
 
@@ -130,7 +130,7 @@ def _finish_svg(raw: str, *, chart_id: str, title: str, description: str) -> str
 
 
 # Part of every chart key: bump it when the chart design (spec or SVG post-processing) changes.
-CHART_DESIGN_VERSION = 2  # 2: axes laid out left to right in every language, d3 locale from CLDR
+CHART_DESIGN_VERSION = 3  # 2: axes laid out left to right in every language, d3 locale from CLDR; 3: units in words
 
 
 def _chart_key(*parts: object) -> str:
@@ -182,7 +182,7 @@ def _series_layers(series: Sequence[Series], value_title: str, x_domain: tuple[i
     return [lines, points]
 
 
-def _target_layers(targets: Sequence[TargetLine], x_start: int) -> list:
+def _target_layers(targets: Sequence[TargetLine], x_start: int, *, decimals: int = 1, unit: str = "") -> list:
     if not targets:
         return []
     rows = [
@@ -190,7 +190,8 @@ def _target_layers(targets: Sequence[TargetLine], x_start: int) -> list:
             "x": target.baseline_year if target.baseline_year is not None else x_start,
             "x2": target.year,
             "value": target.value,
-            "text": _("Target %(year)s: %(value)s") % {"year": target.year, "value": format_number(target.value, 1)}
+            "text": _("Target %(year)s: %(value)s")
+            % {"year": target.year, "value": format_value(target.value, decimals, unit)}
             + (f" ({target.label})" if target.label else ""),
         }
         for target in targets
@@ -241,7 +242,7 @@ def describe_series(series: Sequence[Series], targets: Sequence[TargetLine], *, 
                 _("%(series)s: %(value)s in %(period)s.")
                 % {
                     "series": s.label,
-                    "value": with_unit(format_number(last.value, decimals), unit),
+                    "value": format_value(last.value, decimals, unit),
                     "period": last.period,
                 }
             )
@@ -250,9 +251,9 @@ def describe_series(series: Sequence[Series], targets: Sequence[TargetLine], *, 
                 _("%(series)s: from %(first)s in %(first_period)s to %(last)s in %(last_period)s.")
                 % {
                     "series": s.label,
-                    "first": with_unit(format_number(first.value, decimals), unit),
+                    "first": format_value(first.value, decimals, unit),
                     "first_period": first.period,
-                    "last": with_unit(format_number(last.value, decimals), unit),
+                    "last": format_value(last.value, decimals, unit),
                     "last_period": last.period,
                 }
             )
@@ -261,7 +262,7 @@ def describe_series(series: Sequence[Series], targets: Sequence[TargetLine], *, 
             _("Target%(label)s: %(value)s by %(year)s.")
             % {
                 "label": f" ({target.label})" if target.label else "",
-                "value": with_unit(format_number(target.value, decimals), unit),
+                "value": format_value(target.value, decimals, unit),
                 "year": target.year,
             }
         )
@@ -285,7 +286,10 @@ def line_chart(
 
     def build_spec() -> dict:
         domain = _x_domain(series, targets)
-        layers = _series_layers(series, unit or _("Value"), domain) + _target_layers(targets, domain[0])
+        # the axis names the unit in words ("number (count)", "per cent (share of 100)"), never a raw "Anzahl"
+        layers = _series_layers(series, unit_in_words(unit) or _("Value"), domain) + _target_layers(
+            targets, domain[0], decimals=decimals, unit=unit
+        )
         if zero_line:
             layers.append(
                 alt.Chart(alt.Data(values=[{"zero": 0}])).mark_rule(color="#4a4a4a", strokeWidth=1).encode(y="zero:Q")

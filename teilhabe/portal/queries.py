@@ -325,7 +325,8 @@ def _indicator_rows(edition: Edition, versions: Sequence[IndicatorVersion]) -> l
         assessment = view_assessment(
             _headline(version, headlines.get(version.indicator_id, [])), decimals=version.decimals, unit=version.unit
         )
-        points = observations.get(version.indicator_id, [])
+        # a withheld value (disclosure control) is neither the latest value nor a point of the sparkline
+        points = [p for p in observations.get(version.indicator_id, []) if p.value is not None]
         row = IndicatorRow(version=version, assessment=assessment)
         if points:
             last = points[-1]

@@ -311,6 +311,7 @@ def build_annual_report_xlsx(edition: Edition, *, language: str) -> bytes:
         ]
         targets.append(header, bold=True)
         for row in context["rows"]:
+            value_format = formatting.spreadsheet_format(row.decimals)
             targets.append(
                 [
                     row.area,
@@ -331,5 +332,7 @@ def build_annual_report_xlsx(edition: Edition, *, language: str) -> bytes:
                     "; ".join(f"{label}: {value}" for label, value in row.components),
                 ],
                 wrap_from=14,
+                # the stored values stay numbers, shown with the indicator's decimals (never as 0.5777777)
+                number_formats={7: value_format, 9: value_format, 12: "0.00", 13: "0.000"},
             )
         return workbook.to_bytes()

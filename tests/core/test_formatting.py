@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import translation
 
-from teilhabe.core.formatting import format_date, format_number, with_unit
+from teilhabe.core.formatting import format_date, format_number, format_period, spreadsheet_format, with_unit
 
 
 @pytest.mark.parametrize(
@@ -46,3 +46,51 @@ def test_a_moment_is_dated_in_the_site_time_zone(settings):
     late = datetime.datetime(2026, 12, 7, 23, 30, tzinfo=datetime.UTC)  # 00:30 on the 8th in Berlin
     with translation.override("tr"):
         assert format_date(late) == "8 Aralık 2026"
+
+
+@pytest.mark.parametrize(
+    ("case", "value", "decimals", "german"),
+    [
+        ("half up", 0.125, 2, "0,13"),
+        ("negative half away from zero", -16.35, 1, "-16,4"),
+        ("a difference of stored values rounds as written", 62.75 - 79.1, 1, "-16,4"),
+        ("a share computed from a fraction", 0.791 * 100, 1, "79,1"),
+        ("never cut", 0.957, 1, "1,0"),
+        ("many decimals", 0.5777777, 1, "0,6"),
+        ("a count", 240000.0, 0, "240.000"),
+        ("no negative zero", -0.04, 1, "0,0"),
+    ],
+)
+def test_rounding_table(case, value, decimals, german):
+    with translation.override("de"):
+        assert format_number(value, decimals) == german, case
+
+
+@pytest.mark.parametrize(
+    ("kind", "code", "german", "english"),
+    [
+        ("year", "2024", "2024", "2024"),
+        ("school_year", "2016/17", "2016/17", "2016/17"),
+        ("reference_date", "2024-12-31", "31. Dezember 2024", "December 31, 2024"),
+        ("quarter", "2024-Q1", "Q1 2024", "Q1 2024"),
+        ("month", "2024-03", "März 2024", "March 2024"),
+        ("range", "2023-05-17/2023-06-11", "17. Mai\u2009–\u200911. Juni 2023", "May 17\u2009–\u2009Jun 11, 2023"),
+        ("label", "Welle 3", "Welle 3", "Welle 3"),
+        ("month", "2024-13", "2024-13", "2024-13"),  # a broken code is shown as stored, never hidden
+    ],
+)
+def test_periods_in_their_natural_form(kind, code, german, english):
+    assert format_period(code, kind, "de") == german
+    assert format_period(code, kind, "en") == english
+    with translation.override("en"):
+        assert format_period(code, kind) == english  # the reader's language by default
+
+
+def test_periods_in_native_digits():
+    assert format_period("2024-Q1", "quarter", "fa") == "سه\u200cماههٔ اول ۲۰۲۴"
+    assert format_period("2016/17", "school_year", "fa") == "۲۰۱۶/۱۷"
+    assert format_period("", "year", "de") == "–"
+
+
+def test_spreadsheet_formats_show_the_indicators_decimals():
+    assert [spreadsheet_format(decimals) for decimals in (0, 1, 2)] == ["#,##0", "#,##0.0", "#,##0.00"]

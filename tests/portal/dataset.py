@@ -323,3 +323,96 @@ def _build() -> PortalDataset:
         measure=measure,
         authority=authority,
     )
+
+
+# --------------------------------------------------------------------------- awkward stored values
+
+# Stored values as imports and computations leave them, and how every page, chart, PDF and workbook must
+# write them (rounded half up to the indicator's decimals, never cut). tests/portal/test_numbers.py.
+SURVEY_SHARE = 0.791 * 100  # 79.10000000000001: a survey share as a computation stores it
+SMALL_SHARE = 0.5777777
+COUNT = 240000.0
+DISTRICT_COUNT = 3288.0
+NEAR_ONE = 0.957
+NEGATIVE = -16.35
+NEEDED_CHANGE = 0.58
+
+
+@dataclass
+class AwkwardNumbers:
+    count_indicator: object  # "Anzahl", 0 decimals: 240000 in the city, 3288 in a district
+    share_indicator: object  # "%", 1 decimal: 79.10000000000001 in the city, 0.5777777 in a district
+    balance_indicator: object  # "Punkte", 1 decimal: from 0.957 down to -16.35, needs +0.58 a year
+
+
+def add_awkward_numbers(data: PortalDataset) -> AwkwardNumbers:
+    """Three indicators of the second field of action whose stored values are awkward to write."""
+    with translation.override("de"):
+        return _add_awkward(data)
+
+
+def _add_awkward(data: PortalDataset) -> AwkwardNumbers:
+    def version(code, title, title_en, unit, decimals, position):
+        indicator = IndicatorFactory(code=code)
+        IndicatorVersionFactory(
+            indicator=indicator,
+            area=data.second_field,
+            edition=data.edition,
+            title=title,
+            title_en=title_en,
+            definition=title,
+            definition_en=title_en,
+            unit=unit,
+            decimals=decimals,
+            authority=data.authority,
+            position=position,
+        )
+        return indicator
+
+    count = version("N1", "Einbürgerungen", "Naturalisations", "Anzahl", 0, 10)
+    share = version("N2", "Zufriedenheit", "Satisfaction", "%", 1, 11)
+    balance = version("N3", "Saldo", "Balance", "Punkte", 1, 12)
+    home, other = data.districts[0], data.districts[1]
+    for offset, year in enumerate(YEARS):
+        last = year == YEARS[-1]
+        ObservationFactory(indicator=count, geography=data.city, year=year,
+                           value=COUNT if last else 200000.0 + 1000 * offset)
+        ObservationFactory(indicator=count, geography=home, year=year,
+                           value=DISTRICT_COUNT if last else 3000.0 + offset)
+        ObservationFactory(indicator=share, geography=data.city, year=year,
+                           value=SURVEY_SHARE if last else 70.0 + offset)
+        ObservationFactory(indicator=share, geography=home, year=year,
+                           value=SMALL_SHARE if last else 1.0 + offset)
+        ObservationFactory(indicator=share, geography=other, year=year, value=60.0 + offset)
+        ObservationFactory(indicator=balance, geography=data.city, year=year,
+                           value=NEAR_ONE if offset == 0 else (NEGATIVE if last else -2.0 * offset))
+    TargetFactory(indicator=count, edition=data.edition, geography=data.city,
+                  baseline_value=200000.0, baseline_year=2015, target_value=COUNT + 12345.4, target_year=2030)
+    TargetFactory(indicator=share, edition=data.edition, geography=data.city,
+                  baseline_value=SMALL_SHARE, baseline_year=2015, target_value=SURVEY_SHARE, target_year=2030)
+    TargetFactory(indicator=balance, edition=data.edition, geography=data.city,
+                  baseline_value=NEAR_ONE, baseline_year=2015, target_value=NEGATIVE, target_year=2030,
+                  )
+    Assessment.objects.create(
+        indicator=balance, edition=data.edition, series_kind="total", breakdown_key="", geography=data.city,
+        profile="opensdg", status="deterioration", score=-1.2345678, progress_value=-0.3333333,
+        needed_change_per_year=NEEDED_CHANGE,
+        components={
+            "base_year": 2015, "base_value": NEAR_ONE, "current_year": 2022, "current_value": NEGATIVE,
+            "target": 10.0, "target_year": 2030, "annual_change": -2.4724999, "needed_change_per_year": NEEDED_CHANGE,
+        },
+        explanation_de="Der Wert sank.",
+        explanation_en="The value fell.",
+    )
+    Assessment.objects.create(
+        indicator=share, edition=data.edition, series_kind="total", breakdown_key="", geography=data.city,
+        profile="opensdg", status="substantial_progress", score=2.0, progress_value=0.3141592,
+        needed_change_per_year=SMALL_SHARE,
+        components={
+            "base_year": 2015, "base_value": SMALL_SHARE, "current_year": 2022, "current_value": SURVEY_SHARE,
+            "target": SURVEY_SHARE, "target_year": 2030, "annual_change": SMALL_SHARE,
+        },
+        explanation_de="Der Anteil stieg.",
+        explanation_en="The share rose.",
+    )
+    return AwkwardNumbers(count_indicator=count, share_indicator=share, balance_indicator=balance)
