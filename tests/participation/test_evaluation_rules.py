@@ -152,7 +152,9 @@ def test_pickers_label_indicators_measures_and_targets_for_people(item):
     version = item["kita_indicator"].versions.get()
     assert f"{item['kita_indicator'].code} – Kita-Besuchsquote (Frühkindliche Bildung)" in html
     assert "Sprachcafé – Schulbehörde" in html
-    assert f"54.7\u00a0{version.unit} ({target.target_year})" in html
+    # The target's value in its unit as English writes it (CLDR: "54.7%", no space), then its year.
+    assert version.unit == "%"
+    assert f"54.7% ({target.target_year})" in html
 
 
 def test_the_items_own_areas_come_first(item):
