@@ -63,8 +63,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Cache-Control: private, no-store for signed-in people and the admin (teilhabe.core.middleware).
     "teilhabe.core.middleware.PrivateResponsesMiddleware",
-    # Cache-Control: private, no-store for signed-in people and the admin (teilhabe.core.middleware).
-    "teilhabe.core.middleware.PrivateResponsesMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "teilhabe.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
