@@ -331,15 +331,15 @@ def _indicator_rows(edition: Edition, versions: Sequence[IndicatorVersion]) -> l
         if points:
             last = points[-1]
             row.latest_value = formatting.format_value(last.value, version.decimals, version.unit)
-            row.latest_period = last.period
+            row.latest_period = _period(last)
             row.sparkline = charts.sparkline_svg([p.value for p in points])
             if len(points) > 1:
                 first = points[0]
                 row.trend_text = _("from %(first)s (%(first_period)s) to %(last)s (%(last_period)s)") % {
                     "first": formatting.format_value(first.value, version.decimals, version.unit),
-                    "first_period": first.period,
+                    "first_period": _period(first),
                     "last": row.latest_value,
-                    "last_period": last.period,
+                    "last_period": _period(last),
                 }
         rows.append(row)
     return rows
@@ -421,7 +421,7 @@ class IndicatorPage:
 
 
 def _series_points(rows: Sequence[Observation]) -> tuple[charts.SeriesPoint, ...]:
-    return tuple(charts.SeriesPoint(r.period_start.year, r.period, r.value) for r in rows)
+    return tuple(charts.SeriesPoint(r.period_start.year, _period(r), r.value) for r in rows)
 
 
 def _gap_unit(version: IndicatorVersion) -> str:
@@ -572,7 +572,7 @@ def get_indicator_page(code: str, edition_code: str | None = None) -> IndicatorP
             [progress.Point(r.period_start.year, r.value) for r in city_rows.get(version.group_b.key, [])],
             version.gap_metric,
         )
-        periods = {r.period_start.year: r.period for r in city_rows.get(version.group_a.key, [])}
+        periods = {r.period_start.year: _period(r) for r in city_rows.get(version.group_a.key, [])}
         gap_label = _("Gap: %(a)s compared with %(b)s") % {"a": version.group_a.name, "b": version.group_b.name}
         gap_series = charts.Series(
             gap_label, tuple(charts.SeriesPoint(p.year, periods.get(p.year, str(p.year)), p.value) for p in gap_points)
@@ -618,7 +618,7 @@ def get_indicator_page(code: str, edition_code: str | None = None) -> IndicatorP
     counts = [
         (
             label_for_key(row.breakdown_key, labels),
-            row.period,
+            _period(row),
             row.geography.name,
             _count_text(row.numerator),
             _count_text(row.denominator),
@@ -646,6 +646,11 @@ def get_indicator_page(code: str, edition_code: str | None = None) -> IndicatorP
     )
 
 
+def _period(row: Observation) -> str:
+    """An observation's period as a person reads it ("2024", "2016/17", "31. Dezember 2024", "Q1 2024")."""
+    return formatting.format_period(row.period, row.period_kind)
+
+
 def _count_text(value: float | None) -> str:
     return "–" if value is None else charts.format_number(value, 0)
 
@@ -664,7 +669,7 @@ def _district_picture(
     for row in assessments:
         if row.geography.level == Geography.Level.DISTRICT:
             district_assessments[row.geography_id].append(row)
-    latest_periods = [rows[-1].period for rows in by_district.values() if rows]
+    latest_periods = [rows[-1] for rows in by_district.values() if rows]
     rows, tiles = [], []
     for district in districts:
         series = by_district.get(district.pk, [])
@@ -674,20 +679,20 @@ def _district_picture(
         )
         value = formatting.format_value(last.value, version.decimals, version.unit) if last else "–"
         difference = "–"
-        if last is not None and last.period in city_by_period:
+        if last is not None and last.value is not None and city_by_period.get(last.period) is not None:
             delta = last.value - city_by_period[last.period]
             difference = formatting.format_change(delta, version.decimals, version.unit)
-        rows.append(DistrictRow(district, last.period if last else "", value, difference, assessment))
+        rows.append(DistrictRow(district, _period(last) if last else "", value, difference, assessment))
         has_status = assessment.row is not None
         tiles.append(
             charts.Tile(
                 name=district.name,
                 value_text=value,
                 status_code=assessment.status if has_status else "none",
-                status_text=assessment.label if has_status else (last.period if last else _("no data")),
+                status_text=assessment.label if has_status else (_period(last) if last else _("no data")),
             )
         )
-    period = max(latest_periods) if latest_periods else ""
+    period = _period(max(latest_periods, key=lambda row: row.period_start)) if latest_periods else ""
     svg = charts.tile_map_svg(
         tiles,
         chart_id=f"tile-map-{version.indicator_id}",
@@ -754,12 +759,12 @@ def get_district_page(code: str) -> DistrictPage:
         city_row = values.get((version.indicator_id, city.pk), {}).get(latest.period) if city else None
         unit, decimals = version.unit, version.decimals
         difference = "–"
-        if city_row is not None:
+        if city_row is not None and latest.value is not None and city_row.value is not None:
             difference = formatting.format_change(latest.value - city_row.value, decimals, unit)
         district_rows = [r for r in statuses.get(version.indicator_id, []) if r.geography_id == district.pk]
         row = DistrictIndicatorRow(
             version=version,
-            period=latest.period,
+            period=_period(latest),
             district_value=formatting.format_value(latest.value, decimals, unit),
             city_value=formatting.format_value(city_row.value, decimals, unit) if city_row else "–",
             difference=difference,

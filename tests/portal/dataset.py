@@ -343,6 +343,7 @@ class AwkwardNumbers:
     count_indicator: object  # "Anzahl", 0 decimals: 240000 in the city, 3288 in a district
     share_indicator: object  # "%", 1 decimal: 79.10000000000001 in the city, 0.5777777 in a district
     balance_indicator: object  # "Punkte", 1 decimal: from 0.957 down to -16.35, needs +0.58 a year
+    dated_indicator: object  # observed on reference dates (31 December of each year)
 
 
 def add_awkward_numbers(data: PortalDataset) -> AwkwardNumbers:
@@ -372,6 +373,7 @@ def _add_awkward(data: PortalDataset) -> AwkwardNumbers:
     count = version("N1", "Einbürgerungen", "Naturalisations", "Anzahl", 0, 10)
     share = version("N2", "Zufriedenheit", "Satisfaction", "%", 1, 11)
     balance = version("N3", "Saldo", "Balance", "Punkte", 1, 12)
+    dated = version("N4", "Bestand", "Stock", "%", 1, 13)
     home, other = data.districts[0], data.districts[1]
     for offset, year in enumerate(YEARS):
         last = year == YEARS[-1]
@@ -384,6 +386,8 @@ def _add_awkward(data: PortalDataset) -> AwkwardNumbers:
         ObservationFactory(indicator=share, geography=home, year=year,
                            value=SMALL_SHARE if last else 1.0 + offset)
         ObservationFactory(indicator=share, geography=other, year=year, value=60.0 + offset)
+        for geography in (data.city, home):
+            ObservationFactory(indicator=dated, geography=geography, period=f"{year}-12-31", value=50.0 + offset)
         ObservationFactory(indicator=balance, geography=data.city, year=year,
                            value=NEAR_ONE if offset == 0 else (NEGATIVE if last else -2.0 * offset))
     TargetFactory(indicator=count, edition=data.edition, geography=data.city,
@@ -415,4 +419,6 @@ def _add_awkward(data: PortalDataset) -> AwkwardNumbers:
         explanation_de="Der Anteil stieg.",
         explanation_en="The share rose.",
     )
-    return AwkwardNumbers(count_indicator=count, share_indicator=share, balance_indicator=balance)
+    return AwkwardNumbers(
+        count_indicator=count, share_indicator=share, balance_indicator=balance, dated_indicator=dated
+    )

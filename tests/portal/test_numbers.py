@@ -25,6 +25,7 @@ PAGES = {
     "indicator (count)": "/indikatoren/N1/",
     "indicator (share)": "/indikatoren/N2/",
     "indicator (balance)": "/indikatoren/N3/",
+    "indicator (reference dates)": "/indikatoren/N4/",
     "district": "/bezirke/d1/",
     "methodology": "/methode/",
 }
@@ -196,3 +197,26 @@ def test_annual_report_workbook_displays_values_with_the_indicators_decimals(awk
         "N2": [(0.5777777, "#,##0.0"), (79.10000000000001, "#,##0.0")],
         "N3": [(0.957, "#,##0.0"), (-16.35, "#,##0.0")],
     }
+
+
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+@pytest.mark.parametrize(
+    ("language", "path", "expected"),
+    [
+        ("de", "/indikatoren/N4/", ["31. Dezember 2015", "31. Dezember 2022"]),
+        ("en", "/en/indikatoren/N4/", ["December 31, 2015", "December 31, 2022"]),
+        ("de", "/konzept/2017/arbeit/", ["31. Dezember 2022"]),
+        ("de", "/bezirke/d1/", ["31. Dezember 2022"]),
+        ("en", "/en/bezirke/d1/", ["December 31, 2022"]),
+    ],
+)
+def test_periods_read_in_their_natural_form(client, awkward, language, path, expected):
+    """A reference date reads as a date of the reader's language, never as a code such as 2022-12-31."""
+    # when
+    text = visible_text(client.get(path).content.decode())
+    # then
+    assert ISO_DATE.findall(text) == []
+    for label in expected:
+        assert label in text, label
