@@ -220,3 +220,29 @@ def test_periods_read_in_their_natural_form(client, awkward, language, path, exp
     assert ISO_DATE.findall(text) == []
     for label in expected:
         assert label in text, label
+
+
+@pytest.mark.parametrize(
+    ("language", "share", "cut"),
+    [("de", r"79,2[\u00a0 ]%", r"79,1[\u00a0 ]?%"), ("en", r"79\.2%", r"79\.1 ?%")],
+)
+def test_survey_results_round_shares(client, language, share, cut):
+    """19 of 24 respondents is 79.1666… %: the results page writes 79.2 %, never the cut 79.1 %."""
+    from teilhabe.surveys import services
+    from tests.surveys.factories import all_kinds_survey
+
+    # given
+    kinds = all_kinds_survey(slug="umfrage", results_are_public=True)
+    for number in range(24):
+        services.submit_response(
+            survey=kinds.survey,
+            answers={
+                kinds.single.pk: kinds.option(kinds.single, "yes" if number < 19 else "no").pk,
+                kinds.ranking.pk: (kinds.option(kinds.ranking, "work").pk,),
+            },
+        )
+    # when
+    text = visible_text(client.get(LANGUAGES[language] + "/umfragen/umfrage/ergebnisse/").content.decode())
+    # then
+    assert LONG_DECIMALS.findall(text) == []
+    assert re.search(share, text) and not re.search(cut, text)
