@@ -15,6 +15,7 @@ from teilhabe.accounts.models import Role, User
 
 from .factories import AuthorityFactory, UserFactory
 
+WORK_AREA = "/beteiligung/arbeit/"  # where login lands (LOGIN_REDIRECT_URL)
 PASSWORD = "correct horse battery staple"
 LOGIN = "/konto/anmelden/"
 
@@ -33,12 +34,15 @@ def _fail_login(client, username: str, times: int, url: str = LOGIN):
 # --- Login and lockout ----------------------------------------------------------------
 
 
-def test_login_with_correct_password_lands_on_the_account_page(client, db):
+def test_login_with_correct_password_lands_on_the_work_area(client, db):
+    """Staff land on the work area; an account without one is sent on to its account page."""
     UserFactory(username="alice")
     response = client.post(LOGIN, {"username": "alice", "password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == "/konto/"
-    assert client.get("/konto/").status_code == 200
+    assert response["Location"] == WORK_AREA
+    landing = client.get(WORK_AREA, follow=True)
+    assert landing.status_code == 200
+    assert landing.redirect_chain[-1][0] in ("/konto/", WORK_AREA)
 
 
 def test_wrong_password_and_unknown_user_get_the_same_answer(client, db):
@@ -114,9 +118,9 @@ def test_logged_in_without_admin_access_the_admin_login_is_refused_not_looped(cl
     ("next_url", "expected"),
     [
         ("/admin/", "/admin/"),
-        ("https://evil.example/steal", "/konto/"),
-        ("//evil.example/steal", "/konto/"),
-        ("javascript:alert(1)", "/konto/"),
+        ("https://evil.example/steal", WORK_AREA),
+        ("//evil.example/steal", WORK_AREA),
+        ("javascript:alert(1)", WORK_AREA),
     ],
 )
 def test_login_follows_only_local_next_targets(client, db, next_url, expected):
@@ -257,7 +261,7 @@ def test_verification_accepts_the_current_code_and_rejects_others(client, db):
     assert client.get("/konto/").status_code == 302
     right = client.post("/konto/zwei-faktor/", {"token": _code(device), "next": "https://evil.example/"})
     assert right.status_code == 302
-    assert right["Location"] == "/konto/"
+    assert right["Location"] == WORK_AREA  # the foreign next is ignored
     assert client.get("/konto/").status_code == 200
 
 
