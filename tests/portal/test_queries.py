@@ -102,6 +102,7 @@ def test_query_count_does_not_grow_with_the_number_of_indicators(client, portal_
         return len(captured)
 
     _grow(portal_data, 2)
+    count()  # warm-up: the first request creates the data-version counter, which cache.clear() keeps
     small = count()
     for number in range(20):
         IndicatorVersionFactory(
