@@ -12,7 +12,7 @@ import copy
 import datetime
 import math
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from functools import cache
 
 from babel import Locale, UnknownLocaleError
@@ -55,9 +55,11 @@ def round_half_up(value: float | int | Decimal, decimals: int) -> Decimal:
     A float is read to 15 significant digits, all a double holds reliably: a gap computed as 62.75 − 79.1
     is -16.349999999999994 in binary arithmetic but -16.35 as written, so it rounds to -16.4 like the
     stored -16.35 beside it."""
-    rounded = Decimal(format(value, ".15g") if isinstance(value, float) else str(value)).quantize(
-        Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP
-    )
+    with localcontext() as context:
+        context.prec = 800  # enough digits for any finite double: quantize never overflows (1e30 with 1 place)
+        rounded = Decimal(format(value, ".15g") if isinstance(value, float) else str(value)).quantize(
+            Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP
+        )
     return abs(rounded) if rounded == 0 else rounded
 
 

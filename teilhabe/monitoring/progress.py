@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import ROUND_HALF_UP, Decimal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from enum import StrEnum
 from typing import Literal
 
@@ -1150,7 +1150,9 @@ def _half_up(value: float, value_format: str) -> float | Decimal:
     match = re.search(r"\.(\d+)f\}", value_format)
     if match is None or not math.isfinite(value):
         return value
-    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-int(match.group(1))), rounding=ROUND_HALF_UP)
+    with localcontext() as context:
+        context.prec = 800  # enough digits for any finite double: quantize never overflows (1e30 with 1 place)
+        rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-int(match.group(1))), rounding=ROUND_HALF_UP)
     return abs(rounded) if rounded == 0 else rounded
 
 

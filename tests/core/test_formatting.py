@@ -1,6 +1,7 @@
 """Numbers and dates follow the reader's language (CLDR via Babel), in all seven interface languages."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.utils import translation
@@ -94,3 +95,12 @@ def test_periods_in_native_digits():
 
 def test_spreadsheet_formats_show_the_indicators_decimals():
     assert [spreadsheet_format(decimals) for decimals in (0, 1, 2)] == ["#,##0", "#,##0.0", "#,##0.00"]
+
+
+def test_rounding_never_overflows_for_huge_values():
+    """An interval bound of 1e30 once broke the demo's explanations (Decimal's 28-digit precision)."""
+    from teilhabe.core.formatting import round_half_up
+    from teilhabe.monitoring.progress import _percent
+
+    assert round_half_up(1e30, 1) == Decimal("1e30")
+    assert _percent(1e30, "en").endswith("%")
