@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.conf import settings
@@ -98,6 +98,15 @@ def decide(indicator_ids: Iterable[int], *, released: Q) -> dict[int, Reliabilit
     default = _Rules(thresholds(), False)
     rows = list(Observation.objects.filter(released, indicator_id__in=ids).values(*_ROW_FIELDS))
     parents = dict(Geography.objects.values_list("pk", "parent_id"))
+    # A unit named "number" is a count of people only when every value is whole: an Open SDG "Number"
+    # such as a Gini coefficient (0.31) or a wage ratio is not a head count.
+    fractional = {
+        row["indicator_id"] for row in rows if row["value"] is not None and not float(row["value"]).is_integer()
+    }
+    rules = {
+        indicator_id: replace(rule, is_count=False) if indicator_id in fractional else rule
+        for indicator_id, rule in rules.items()
+    }
     result: dict[int, Reliability] = {}
     by_table: dict[tuple[int, str], list[dict]] = defaultdict(list)
     for row in rows:

@@ -89,12 +89,16 @@ def load_truth(*, on: date) -> Truth:
         .values_list("indicator_id", "unit")
     ):
         units.setdefault(indicator_id, (unit or "").strip().lower())
+    # As the gateway decides: a "number" with fractional values (a Gini coefficient) is not a head count.
+    fractional = {
+        r["indicator_id"] for r in rows.values() if r.get("value") is not None and not float(r["value"]).is_integer()
+    }
     return Truth(
         rows=rows,
         by_key={(r["indicator__code"], r["period"], r["geography__code"], r["breakdown_key"]): pk for pk, r in rows.items()},
         withheld={pk for pk, reliability in decisions.items() if reliability is disclosure.Reliability.WITHHELD},
         is_percent={i: units.get(i, "") in PERCENT_UNITS for i in indicator_ids},
-        is_count={i: units.get(i, "") in disclosing.COUNT_UNITS for i in indicator_ids},
+        is_count={i: units.get(i, "") in disclosing.COUNT_UNITS and i not in fractional for i in indicator_ids},
         parents=dict(Geography.objects.values_list("pk", "parent_id")),
         thresholds=disclosing.thresholds(),
     )

@@ -115,3 +115,16 @@ def test_corrections_of_a_withheld_observation_are_not_listed(version, city):
     observation.value = 45.0
     observation.save()
     assert queries.list_corrections(indicator=version.indicator, on=TODAY) == []
+
+
+def test_a_number_that_is_not_a_head_count_stays_public(db, city):
+    """An Open SDG "Number" such as a Gini coefficient (0.31) is not a small count of people;
+    whole small values of a count unit still are."""
+    edition = EditionFactory(is_current=True)
+    gini = IndicatorVersionFactory(area=AreaOfActionFactory(edition=edition), unit="Number")
+    persons = IndicatorVersionFactory(area=AreaOfActionFactory(edition=edition), unit="Number")
+    ObservationFactory(indicator=gini.indicator, geography=city, year=2022, value=0.314)
+    ObservationFactory(indicator=persons.indicator, geography=city, year=2022, value=3)
+
+    assert public(gini)[("city", "", "2022")].value == 0.314
+    assert public(persons)[("city", "", "2022")].value is None
