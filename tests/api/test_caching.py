@@ -363,12 +363,15 @@ def test_uploads_are_never_cached(staff_client, dataset, django_capture_on_commi
         {"created": 0, "updated": 1, "unchanged": 0},
     ]
     assert Observation.objects.get(period="2022", breakdown_key="").value == 84.0
-    assert not any(response.has_header("ETag") or response.has_header("Cache-Control") for response in (first, third))
+    assert not any(response.has_header("ETag") for response in (first, third))
+    # Signed-in answers say private, no-store (never kept by a shared cache).
+    assert all("no-store" in response.get("Cache-Control", "") for response in (first, third))
 
 
 def test_signed_in_readers_get_the_public_response(api_client, staff_client, dataset):
     """A read does not depend on who asks, so staff share the public entry."""
     public = api_client.get(OBSERVATIONS)
     signed_in, queries = _get(staff_client, OBSERVATIONS)
-    assert [query.split(" FROM ")[1].split()[0] for query in queries] == ['"authtoken_token"']  # the token only
+    # The token and, for tokens of second-factor roles, whether it was made after the second factor.
+    assert [query.split(" FROM ")[1].split()[0] for query in queries] == ['"authtoken_token"', '"otp_totp_totpdevice"']
     assert (signed_in.content, signed_in["ETag"]) == (public.content, public["ETag"])
