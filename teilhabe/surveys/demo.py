@@ -238,7 +238,7 @@ def _area_options(question: Question, edition) -> list[Option]:
                     label=area.title,
                     **{
                         f"label_{code}": getattr(area, f"title_{code}", "") or area.title
-                        for code, _name in settings.LANGUAGES
+                        for code in settings.MODELTRANSLATION_LANGUAGES  # the content languages (columns)
                     },
                 )
             )
