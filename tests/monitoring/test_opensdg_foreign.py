@@ -9,11 +9,18 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from teilhabe.monitoring import services
 from teilhabe.monitoring.models import Assessment, Indicator, IndicatorVersion, Observation
 from teilhabe.monitoring.opensdg import list_indicator_ids, natural_key
 from teilhabe.monitoring.opensdg_import import OpenSdgImportFailed
 from tests.monitoring.test_opensdg import make_repository
-from tests.monitoring.test_opensdg_import import actor, database_state, run  # noqa: F401  (fixture)
+from tests.monitoring.test_opensdg_import import database_state, run
+
+
+@pytest.fixture
+def actor(db):
+    """The system actor an import records, as in test_opensdg_import."""
+    return services.get_system_actor("import_opensdg")
 
 
 def observations() -> list[tuple]:
