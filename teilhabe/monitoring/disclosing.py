@@ -86,6 +86,11 @@ def figures_of(row: dict, *, is_count: bool) -> Figures:
     )
 
 
+def fractional_indicators(rows: Iterable[dict]) -> set[int]:
+    """Indicators with a fractional value: their "number" unit is no count of people (a Gini coefficient)."""
+    return {row["indicator_id"] for row in rows if row["value"] is not None and not float(row["value"]).is_integer()}
+
+
 def decide(indicator_ids: Iterable[int], *, released: Q) -> dict[int, Reliability]:
     """Reliability of every released observation of the indicators (observation id → reliability).
 
@@ -100,9 +105,7 @@ def decide(indicator_ids: Iterable[int], *, released: Q) -> dict[int, Reliabilit
     parents = dict(Geography.objects.values_list("pk", "parent_id"))
     # A unit named "number" is a count of people only when every value is whole: an Open SDG "Number"
     # such as a Gini coefficient (0.31) or a wage ratio is not a head count.
-    fractional = {
-        row["indicator_id"] for row in rows if row["value"] is not None and not float(row["value"]).is_integer()
-    }
+    fractional = fractional_indicators(rows)
     rules = {
         indicator_id: replace(rule, is_count=False) if indicator_id in fractional else rule
         for indicator_id, rule in rules.items()

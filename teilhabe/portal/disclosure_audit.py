@@ -90,9 +90,7 @@ def load_truth(*, on: date) -> Truth:
     ):
         units.setdefault(indicator_id, (unit or "").strip().lower())
     # As the gateway decides: a "number" with fractional values (a Gini coefficient) is not a head count.
-    fractional = {
-        r["indicator_id"] for r in rows.values() if r.get("value") is not None and not float(r["value"]).is_integer()
-    }
+    fractional = disclosing.fractional_indicators(rows.values())
     return Truth(
         rows=rows,
         by_key={(r["indicator__code"], r["period"], r["geography__code"], r["breakdown_key"]): pk for pk, r in rows.items()},
