@@ -50,6 +50,15 @@ class Language(models.TextChoices):
     SPANISH = "es", _("Spanish")
 
 
+class LanguageOrigin(models.TextChoices):
+    """How a contribution's language was set."""
+
+    CHOSEN = "chosen", _("chosen by the writer")
+    DETECTED = "detected", _("detected automatically")
+    ASSUMED = "assumed", _("assumed from the page language (not detectable)")
+    CORRECTED = "corrected", _("corrected by staff")
+
+
 REVIEW_STATE_LABELS = {
     workflow.State.RECEIVED: _("Received"),
     workflow.State.ASSIGNED: _("Assigned to an authority"),
@@ -345,6 +354,11 @@ class Contribution(TimeStampedModel):
     title = models.CharField(_("title"), max_length=200, blank=True)
     text = models.TextField(_("text"))
     language = models.CharField(_("language"), max_length=12, choices=Language.choices, default=Language.GERMAN)
+    # How `language` was set: chosen by whoever wrote or recorded it, detected from the text, or corrected by
+    # staff (the history keeps who corrected it and when).
+    language_origin = models.CharField(
+        _("language set by"), max_length=12, choices=LanguageOrigin.choices, default=LanguageOrigin.CHOSEN
+    )
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     event = models.ForeignKey(
         Event, verbose_name=_("event"), on_delete=models.PROTECT, null=True, blank=True, related_name="contributions"
@@ -820,3 +834,80 @@ class Subscription(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+
+class MachineTranslation(models.Model):
+    """A machine translation of a contribution for staff (docs/translations.md): never published, never the
+    resident's words. One row per contribution and target language; a new request replaces it."""
+
+    contribution = models.ForeignKey(
+        Contribution, verbose_name=_("contribution"), on_delete=models.CASCADE, related_name="machine_translations"
+    )
+    source_language = models.CharField(_("translated from"), max_length=12)
+    target_language = models.CharField(_("translated into"), max_length=12, default="de")
+    title = models.CharField(_("translated title"), max_length=400, blank=True)
+    text = models.TextField(_("translated text"), blank=True)
+    # The engine and server that produced it, e.g. "LibreTranslate (translate.example.org)".
+    engine = models.CharField(_("engine"), max_length=200)
+    # Fingerprint of the title, text and language translated: a changed contribution makes the row outdated.
+    source_digest = models.CharField(max_length=64)
+    translated_at = models.DateTimeField(_("translated at"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("machine translation")
+        verbose_name_plural = _("machine translations")
+        ordering = ["contribution", "target_language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contribution", "target_language"], name="one_machine_translation_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contribution_id} {self.source_language}→{self.target_language} ({self.engine})"
+
+
+class JustificationTranslation(models.Model):
+    """The public justification of an evaluation in a resident's language, beside the German original.
+
+    Written by staff, or drafted by the machine and approved by staff: either way a person at the authority
+    stands for it, and the public pages say which of the two it is.
+    """
+
+    class Origin(models.TextChoices):
+        STAFF = "staff", _("translated by staff")
+        MACHINE_APPROVED = "machine_approved", _("machine-assisted, checked by staff")
+
+    evaluation = models.ForeignKey(
+        Evaluation, verbose_name=_("evaluation"), on_delete=models.CASCADE, related_name="justification_translations"
+    )
+    language = models.CharField(_("language"), max_length=12)
+    text = models.TextField(_("translated justification"))
+    origin = models.CharField(_("origin"), max_length=20, choices=Origin.choices, default=Origin.STAFF)
+    engine = models.CharField(_("engine of the machine draft"), max_length=200, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved at"))
+
+    class Meta:
+        verbose_name = _("translation of the justification")
+        verbose_name_plural = _("translations of the justification")
+        ordering = ["evaluation", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "language"], name="one_justification_translation_per_language"),
+            models.CheckConstraint(condition=~Q(text=""), name="justification_translation_has_text"),
+            models.CheckConstraint(
+                condition=Q(origin="staff") | ~Q(engine=""), name="machine_assisted_translation_names_engine"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluation_id} {self.language}"
+
+    @property
+    def text_direction(self) -> str:
+        return text_direction(self.language)
