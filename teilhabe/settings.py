@@ -368,6 +368,11 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 TEILHABE_CONTACT_RETENTION_DAYS = env.int("TEILHABE_CONTACT_RETENTION_DAYS", default=365)
 # The public address of the site, for links in e-mails (receipt links, review notices).
 TEILHABE_SITE_URL = env.str("TEILHABE_SITE_URL", default="http://127.0.0.1:8000")
+# Machine translation of contributions into German for staff (docs/translations.md): a self-hosted
+# LibreTranslate server. Empty URL: nothing leaves the server and no machine translation is shown.
+TEILHABE_TRANSLATION_URL = env.str("TEILHABE_TRANSLATION_URL", default="")
+TEILHABE_TRANSLATION_API_KEY = env.str("TEILHABE_TRANSLATION_API_KEY", default="")
+TEILHABE_TRANSLATION_TIMEOUT_SECONDS = env.float("TEILHABE_TRANSLATION_TIMEOUT_SECONDS", default=20.0)
 
 # --- Logging: no personal data (no request bodies, no IPs in our messages) --
 
