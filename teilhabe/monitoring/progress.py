@@ -758,11 +758,27 @@ def assess_series(points: Sequence[Point], options: SeriesOptions | None = None)
             base_value=None,
             current_value=None,
         )
+    growth_base = None if base is None else (ZERO_REPLACEMENT if base.value == 0 else base.value)
+    if (
+        base is not None
+        and current is not None
+        and sign is not None
+        and options.target is not None
+        and _is_achieved(current.value, options.target, direction)
+        and (
+            len(observed) < 2
+            or base.year >= current.year
+            or (profile in GROWTH_PROFILES and growth_base * current.value < 0)
+        )
+    ):
+        # As sdg-build: a met target is reported even where no pace can be measured
+        # (one value, base year = current year, base and current of opposite signs).
+        frame = _Frame(options, direction, observed, base, current, sign, growth_base)
+        return _finish(known, frame, _achieved_without_pace(options, profile), smallest)
     if len(observed) < 2:
         return unavailable(Reason.TOO_FEW_YEARS, "fewer than two years with a value")
     if base is None or current is None or sign is None:
         return unavailable(Reason.NO_BASE_YEAR, f"no value in or after the base year {options.base_year}")
-    growth_base = ZERO_REPLACEMENT if base.value == 0 else base.value
     # Growth rates need base and current on the same side of zero; linear paces do not,
     # which is why gaps that cross zero use the linear profiles.
     if profile in GROWTH_PROFILES and growth_base * current.value < 0:
@@ -775,6 +791,22 @@ def assess_series(points: Sequence[Point], options: SeriesOptions | None = None)
     frame = _Frame(options, direction, observed, base, current, sign, growth_base)
     outcome = _PROFILES[profile](frame)
     return _finish(known, frame, outcome, smallest)
+
+
+def _achieved_without_pace(options: SeriesOptions, profile: Profile) -> _Outcome:
+    """Target met, but the series cannot give a pace: achieved, score 5, no progress value."""
+    defaults = {
+        Profile.UN_PROGRESS_CHART: UN_CHART_THRESHOLDS,
+        Profile.GERMAN_WEATHER: WEATHER_THRESHOLDS,
+    }.get(profile, TARGET_THRESHOLDS)
+    thresholds = defaults if profile is Profile.GERMAN_WEATHER else (options.thresholds or ThresholdOverrides()).apply(defaults)
+    return _Outcome(
+        status=Status.TARGET_ACHIEVED,
+        score=5.0,
+        thresholds=thresholds,
+        weather=Weather.SUN if profile is Profile.GERMAN_WEATHER else None,
+        warnings=("target achieved; the series gives no pace (one value, or base and current value not comparable)",),
+    )
 
 
 def not_assessable(options: SeriesOptions, reason: Reason, warnings: Sequence[str] = ()) -> Assessment:
@@ -1078,6 +1110,8 @@ def assess_many(
             Status.DETERIORATION.value,
         )
 
+    # A met target is reported even where no pace can be measured (as sdg-build).
+    achieved_without_pace = ~available & has_base & (count > 0) & has_target & achieved
     with_target = available & has_target
     without_target = available & ~has_target
     status = np.full(n_series, Status.NOT_AVAILABLE.value, dtype="U20")
@@ -1088,11 +1122,14 @@ def assess_many(
         band(p_t, high_t, medium_t, low_t),
     )
     status = np.where(with_target, status_t, status)
+    status = np.where(achieved_without_pace, Status.TARGET_ACHIEVED.value, status)
     score_t = np.select([achieved, ~usable, ~divisible], [5.0, np.nan, -5.0], score_t)
 
     result = np.empty(n_series, dtype=ASSESS_MANY_DTYPE)
     result["status"] = status
-    result["score"] = np.where(without_target, score_nt, np.where(with_target, score_t, np.nan))
+    result["score"] = np.where(
+        without_target, score_nt, np.where(with_target, score_t, np.where(achieved_without_pace, 5.0, np.nan))
+    )
     result["progress_value"] = np.where(without_target, p_nt, np.where(with_target, p_t, np.nan))
     result["base_year"] = base_y
     result["base_value"] = base_value
@@ -1104,7 +1141,7 @@ def assess_many(
     result["projected_value"] = projected
     with np.errstate(all="ignore"):
         result["needed_change_per_year"] = np.where(
-            available & has_target & (h > 0), (target - current_value) / h, np.nan
+            (available | achieved_without_pace) & has_target & (h > 0), (target - current_value) / h, np.nan
         )
     return result
 

@@ -515,9 +515,66 @@ def test_linear_without_target_needs_a_non_zero_base():
 
 
 def test_open_sdg_refuses_a_gap_that_crosses_zero():
-    assessment = assess_series(points((2015, 4), (2020, -1)), options(target=0))
+    # -1 > -2: the target is not met, and a growth rate from 4 to -1 does not exist.
+    assessment = assess_series(points((2015, 4), (2020, -1)), options(target=-2))
 
     assert assessment.reason is Reason.OPPOSITE_SIGNS
+
+
+# A met target is "target achieved, score 5" even where no pace can be measured, as in sdg-build.
+ACHIEVED_WITHOUT_PACE = [
+    pytest.param([(2016, 3)], options(target=5), id="one value, target met"),
+    pytest.param([(2013, 9), (2016, 3)], options(base_year=2016, target=5), id="base year = current year"),
+    pytest.param([(2015, 4), (2020, -1)], options(target=0), id="opposite signs, gap target 0 overshot"),
+    pytest.param([(2015, -4), (2020, 2)], options(direction=POSITIVE, target=1), id="opposite signs, positive"),
+]
+
+
+@pytest.mark.parametrize(("series", "series_options"), ACHIEVED_WITHOUT_PACE)
+def test_target_met_without_a_pace_is_achieved_in_both_engines(series, series_options):
+    assessment = assess_series(points(*series), series_options)
+    years = np.arange(2013, 2021)
+    values = np.full((1, len(years)), np.nan)
+    for year, value in series:
+        values[0, year - 2013] = value
+    row = assess_many(
+        values,
+        years,
+        base_year=series_options.base_year,
+        target=series_options.target,
+        direction=1 if series_options.direction is Direction.POSITIVE else -1,
+    )[0]
+
+    assert assessment.status is Status.TARGET_ACHIEVED
+    assert assessment.score == 5.0
+    assert assessment.progress_value is None
+    assert assessment.reason is None
+    assert row["status"] == Status.TARGET_ACHIEVED.value
+    assert row["score"] == 5.0
+    assert math.isnan(row["progress_value"])
+    assert row["needed_change_per_year"] == assessment.needed_change_per_year
+
+
+@pytest.mark.parametrize(
+    ("series", "series_options", "reason"),
+    [
+        pytest.param([(2016, 6)], options(target=5), Reason.TOO_FEW_YEARS, id="one value, target not met"),
+        pytest.param([(2012, 3)], options(target=5), Reason.TOO_FEW_YEARS, id="met, but before the base year"),
+        pytest.param([(2012, 3), (2013, 3)], options(target=5), Reason.NO_BASE_YEAR, id="met, no base year"),
+        pytest.param([(2016, 3)], options(), Reason.TOO_FEW_YEARS, id="one value, no target"),
+    ],
+)
+def test_unmet_or_baseless_short_series_stay_unassessed(series, series_options, reason):
+    assessment = assess_series(points(*series), series_options)
+    years = np.arange(2012, 2017)
+    values = np.full((1, len(years)), np.nan)
+    for year, value in series:
+        values[0, year - 2012] = value
+    row = assess_many(values, years, target=np.nan if series_options.target is None else series_options.target)[0]
+
+    assert assessment.status is NOT_AVAILABLE
+    assert assessment.reason is reason
+    assert row["status"] == NOT_AVAILABLE.value
 
 
 def test_linear_projection():
