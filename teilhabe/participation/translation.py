@@ -1,31 +1,37 @@
 """Translatable content fields of participation (one column per language in MODELTRANSLATION_LANGUAGES).
 
-Contributions are not translated: their text stays in the language it was written in.
+Procedures, phases and events are what residents read before they take part: they have columns for the
+residents' languages too (teilhabe/core/content_languages.py). Contributions are not translated: their
+text stays in the language it was written in.
 """
 
 from modeltranslation.translator import TranslationOptions, register, translator
 
+from teilhabe.core.content_languages import register_in_resident_languages
+
 from . import models
 
 
-@register(models.Procedure)
 class ProcedureTranslation(TranslationOptions):
     fields = ("title", "description")
 
 
-@register(models.Phase)
 class PhaseTranslation(TranslationOptions):
     fields = ("title", "description")
+
+
+class EventTranslation(TranslationOptions):
+    fields = ("title", "summary")
+
+
+register_in_resident_languages(models.Procedure, ProcedureTranslation)
+register_in_resident_languages(models.Phase, PhaseTranslation)
+register_in_resident_languages(models.Event, EventTranslation)
 
 
 @register(models.StakeholderGroup)
 class StakeholderGroupTranslation(TranslationOptions):
     fields = ("name", "description")
-
-
-@register(models.Event)
-class EventTranslation(TranslationOptions):
-    fields = ("title", "summary")
 
 
 @register(models.Bundle)
@@ -40,12 +46,14 @@ class EvaluationTranslation(TranslationOptions):
 
 
 # As in monitoring/translation.py: the history models need the translated columns registered too.
-for _model in (models.Event, models.Bundle, models.Evaluation):
-    translator.register(
-        _model.history.model,
-        type(
-            f"Historical{_model.__name__}Translation",
-            (TranslationOptions,),
-            {"fields": tuple(translator.get_options_for_model(_model).fields)},
-        ),
+def _history_translation(model) -> type[TranslationOptions]:
+    return type(
+        f"Historical{model.__name__}Translation",
+        (TranslationOptions,),
+        {"fields": tuple(translator.get_options_for_model(model).fields)},
     )
+
+
+register_in_resident_languages(models.Event.history.model, _history_translation(models.Event))
+for _model in (models.Bundle, models.Evaluation):
+    translator.register(_model.history.model, _history_translation(_model))
