@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from teilhabe.core.cache import get_data_version
+from teilhabe.core.data_licence import LICENCES, licence  # noqa: F401 -- the package states the licence
 from teilhabe.core.models import SiteProfile
 from teilhabe.monitoring.exporting import (
     CSV_DIRECTORY,
@@ -36,38 +37,8 @@ from teilhabe.monitoring.models import IndicatorVersion
 PACKAGE_NAME = "datapackage.zip"
 DESCRIPTOR_NAME = "datapackage.json"
 
-# Known licence identifiers (settings.TEILHABE_DATA_LICENCE) with their Open Definition id, title and text.
-LICENCES = {
-    "dl-de/by-2-0": (
-        "dl-de-by-2.0",
-        "Datenlizenz Deutschland – Namensnennung – Version 2.0",
-        "https://www.govdata.de/dl-de/by-2-0",
-    ),
-    "dl-de/zero-2-0": (
-        "dl-de-zero-2.0",
-        "Datenlizenz Deutschland – Zero – Version 2.0",
-        "https://www.govdata.de/dl-de/zero-2-0",
-    ),
-    "cc-by-4.0": ("CC-BY-4.0", "Creative Commons Attribution 4.0", "https://creativecommons.org/licenses/by/4.0/"),
-    "cc0-1.0": ("CC0-1.0", "Creative Commons Zero 1.0", "https://creativecommons.org/publicdomain/zero/1.0/"),
-    "odbl-1.0": (
-        "ODbL-1.0",
-        "Open Data Commons Open Database License 1.0",
-        "https://opendatacommons.org/licenses/odbl/1-0/",
-    ),
-}
 # Column kinds of the import format → Frictionless Table Schema field types.
 FIELD_TYPES = {"int": "integer", "number": "number", "date": "date", "bool": "boolean", "json": "object"}
-
-
-def licence() -> dict:
-    """The data licence as a Frictionless `licenses` entry (name, title and path when known)."""
-    identifier = settings.TEILHABE_DATA_LICENCE
-    known = LICENCES.get(identifier.lower())
-    if known is None:
-        return {"name": identifier, "title": identifier}
-    name, title, path = known
-    return {"name": name, "title": title, "path": path}
 
 
 # A build that has not finished after this long is taken as failed and may be started again.

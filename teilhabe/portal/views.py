@@ -6,21 +6,24 @@ Pages that show data are cached per language and path until the data version cha
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.i18n import set_language
 
 from teilhabe.core.cache import any_value, cache_public_page
+from teilhabe.core.downloads import cached_download
 from teilhabe.core.models import SiteProfile
 from teilhabe.core.ratelimit import limit_public_form
 from teilhabe.monitoring import queries as monitoring
 from teilhabe.participation import queries as participation_queries
 
-from . import queries
+from . import data_files, queries
 from .forms import AccessibilityFeedbackForm, SearchForm
 
 
@@ -83,6 +86,8 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
             "page": page,
             "version": page.version,
             "min_public_count": settings.TEILHABE_MIN_PUBLIC_COUNT,
+            # the chart downloads follow the edition the page shows
+            "data_query": "" if page.edition.is_current else f"?edition={page.edition.code}",
             "contributions": participation_queries.list_contributions_for_indicator(page.version.indicator),
         },
     )
@@ -142,6 +147,69 @@ def accessibility(request: HttpRequest) -> HttpResponse:
             "sent": request.GET.get("sent") == "1",
             "statement_date": getattr(settings, "TEILHABE_ACCESSIBILITY_STATEMENT_DATE", ""),
         },
+    )
+
+
+# --------------------------------------------------------------------------- open data
+
+
+@require_GET
+@cache_public_page
+def open_data(request: HttpRequest) -> HttpResponse:
+    """The open data for people: the whole package, the workbook, each indicator's files, licence, citation."""
+    return render(request, "portal/open_data.html", {"open": data_files.get_open_data()})
+
+
+def _data_download(name: str, build, *, params: dict[str, str], filename: str, file_format: str) -> HttpResponse:
+    """A data file built once per data version and language (teilhabe.core.downloads)."""
+    if file_format not in data_files.FORMATS:
+        raise Http404
+    content = cached_download(
+        name,
+        lambda: data_files.to_bytes(build(), file_format),
+        params={**params, "format": file_format, "language": get_language()},
+    )
+    response = HttpResponse(content, content_type=data_files.FORMATS[file_format])
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
+    return response
+
+
+@require_GET
+def indicator_data(request: HttpRequest, code: str, chart: str, file_format: str) -> HttpResponse:
+    """The data behind one chart of an indicator page (or all its public observations) as CSV or XLSX."""
+    edition = request.GET.get("edition") or ""
+    if chart not in data_files.CHARTS or (edition and not queries.is_edition_code(edition)):
+        raise Http404
+    return _data_download(
+        "portal:indicator_data",
+        lambda: data_files.chart_file(code, chart, edition or None),
+        params={"code": code, "chart": chart, "edition": edition},
+        filename=f"{slugify(code) or 'indicator'}-{chart}",
+        file_format=file_format,
+    )
+
+
+@require_GET
+def area_data(request: HttpRequest, edition: str, code: str, file_format: str) -> HttpResponse:
+    """Every public observation of an area of action's indicators as CSV or XLSX."""
+    return _data_download(
+        "portal:area_data",
+        lambda: data_files.area_file(edition, code),
+        params={"edition": edition, "code": code},
+        filename=f"{slugify(edition)}-{slugify(code)}",
+        file_format=file_format,
+    )
+
+
+@require_GET
+def district_data(request: HttpRequest, code: str, file_format: str) -> HttpResponse:
+    """Every public observation of one district as CSV or XLSX."""
+    return _data_download(
+        "portal:district_data",
+        lambda: data_files.district_file(code),
+        params={"code": code},
+        filename=f"{slugify(code)}",
+        file_format=file_format,
     )
 
 
