@@ -210,9 +210,15 @@ def rake(
                 f"for {sizes[dimension.name]} categories"
             )
     cells, cell_codes = _collapse(dimensions, sizes, n)
-    margins = _build_margins(dimensions, joint_targets, sizes, cell_codes, labels)
-    _check_totals(margins, total_tolerance)
-    _check_joint_consistency(dimensions, joint_targets, total_tolerance, labels)
+    given = _build_margins(dimensions, joint_targets, sizes, cell_codes, labels)
+    _check_totals(given, total_tolerance)
+    slack = _check_joint_consistency(dimensions, joint_targets, total_tolerance, labels)
+    # Margins from different sources may disagree slightly (by rounding, or a person or two in a city).
+    # No set of weights can meet totals that differ, so every margin is scaled to the first one's total;
+    # a two-way margin that disagrees with a one-way margin category by category cannot be met better
+    # than that disagreement, so the convergence tolerance grows by it (docs/methods/survey-weighting.md).
+    margins = _scaled_to_common_total(given)
+    tolerance = tolerance + slack
 
     if base is None:
         cell_totals = cells.respondent_counts.astype(float)
@@ -233,7 +239,8 @@ def rake(
         weights=weights,
         converged=converged,
         iterations=len(history),
-        max_margin_error=tuple(_margin_errors(raked, margins)),
+        # Errors are measured against the margins as given, so a disagreement between them stays visible.
+        max_margin_error=tuple(_margin_errors(raked, given)),
         history=tuple(history),
         summary=summarise_weights(weights),
         trimming=report,
@@ -469,13 +476,27 @@ def _check_totals(margins: list[_Margin], total_tolerance: float) -> None:
             )
 
 
+def _scaled_to_common_total(margins: list[_Margin]) -> list[_Margin]:
+    expected = float(margins[0].targets.sum())
+    scaled = [margins[0]]
+    for margin in margins[1:]:
+        total = float(margin.targets.sum())
+        targets = margin.targets if total == expected or total == 0 else margin.targets * (expected / total)
+        scaled.append(_Margin(name=margin.name, cell_category=margin.cell_category, targets=targets, labels=margin.labels))
+    return scaled
+
+
 def _check_joint_consistency(
     dimensions: Sequence[Dimension],
     joint_targets: Sequence[JointTarget],
     total_tolerance: float,
     labels: dict[str, Sequence[Hashable]],
-) -> None:
-    """A two-way margin implies one-way totals; they must agree with the one-way margins given."""
+) -> float:
+    """A two-way margin implies one-way totals; they must agree with the one-way margins given.
+
+    Returns the largest disagreement that is tolerated, relative to the category's target.
+    """
+    slack = 0.0
     one_way = {dimension.name: dimension.targets for dimension in dimensions if dimension.targets is not None}
     implied: dict[str, tuple[str, np.ndarray]] = {}
     for joint in joint_targets:
@@ -500,6 +521,13 @@ def _check_joint_consistency(
                     margin=_joint_name(joint),
                     category=label,
                 )
+            # Compare shares, so that a difference of the totals alone (removed by scaling) adds no slack.
+            shares = totals / max(float(totals.sum()), 1e-300)
+            other_shares = other / scale
+            positive = other_shares > 0
+            if np.any(positive):
+                slack = max(slack, float(np.max(np.abs(shares - other_shares)[positive] / other_shares[positive])))
+    return slack
 
 
 def _check_reachable(margins: list[_Margin], cell_totals: np.ndarray, cell_counts: np.ndarray) -> None:

@@ -521,3 +521,53 @@ def test_any_margins_keep_the_total_and_finite_non_negative_weights(problem):
     assert np.all(np.isfinite(result.weights)) and np.all(result.weights >= 0)
     assert result.weights.sum() == pytest.approx(total, rel=1e-9)
     assert result.converged == (result.history[-1] <= 1e-10 if result.history else True)
+
+
+# --------------------------------------------------------------------------- margins from different sources
+
+
+def test_margins_off_by_one_person_in_a_city_of_1_25_million_converge():
+    """Two registers may count the city one person apart (relative 8e-7): raking must still converge."""
+    codes, targets, base = _random_problem(7, (3, 4), 1_500, with_base_weights=True)
+    city = 1_250_000.0
+    first = targets[0] / targets[0].sum() * city
+    second = targets[1] / targets[1].sum() * (city + 1)
+    result = rake([Dimension("age", codes[0], first), Dimension("district", codes[1], second)], base_weights=base)
+
+    assert result.converged
+    assert result.history[-1] <= 1e-10
+    # Every margin is scaled to the first margin's total; the given second margin stays one person off.
+    assert result.weights.sum() == pytest.approx(city, rel=1e-12)
+    assert np.bincount(codes[0], weights=result.weights) == pytest.approx(first, rel=1e-9)
+    assert np.bincount(codes[1], weights=result.weights) == pytest.approx(second * city / (city + 1), rel=1e-9)
+    age_error, district_error = result.max_margin_error
+    assert age_error.relative <= 1e-9
+    assert district_error.relative == pytest.approx(1 / (city + 1), rel=1e-3)
+
+
+def test_margins_that_disagree_beyond_the_total_tolerance_are_still_refused():
+    codes, targets, _ = _random_problem(7, (3, 4), 500)
+    city = 1_250_000.0
+    with pytest.raises(RakingError, match="margin totals disagree"):
+        rake(
+            [
+                Dimension("age", codes[0], targets[0] / targets[0].sum() * city),
+                Dimension("district", codes[1], targets[1] / targets[1].sum() * city * (1 + 2e-6)),
+            ]
+        )
+
+
+def test_two_way_margin_that_differs_from_a_one_way_margin_within_the_tolerance_converges():
+    """A joint table rounded differently from the one-way margin cannot be met better than that difference."""
+    rows, columns = _respondents_from_table([[40, 60, 20], [30, 50, 45]])
+    joint = np.array([[300_000.0, 420_000.0, 110_000.0], [140_000.0, 180_000.0, 100_000.0]])
+    one_way = joint.sum(axis=1) + np.array([0.4, -0.4])  # 0.4 persons apart in each row, same total
+    result = rake(
+        [Dimension("sex", rows, one_way), Dimension("age", columns)],
+        joint_targets=[JointTarget(("sex", "age"), joint)],
+    )
+
+    assert result.converged
+    sex_error, joint_error = result.max_margin_error
+    assert sex_error.absolute == pytest.approx(0.4, rel=1e-6)
+    assert joint_error.relative <= 1e-9
