@@ -69,3 +69,26 @@ def register_in_resident_languages(model: type[Model], options: type[Translation
             ),
         )
 
+
+CONTENT_LANGUAGE_ORDER = (*mt_settings.AVAILABLE_LANGUAGES, *RESIDENT_CONTENT_LANGUAGES)
+
+
+class ResidentLanguagesAdminMixin:
+    """For the admin (and inlines) of a model registered with `register_in_resident_languages`: a field named
+    in `fields` or `fieldsets` becomes one input per column the model has, the residents' languages included
+    (modeltranslation itself expands it to the project-wide languages only)."""
+
+    def replace_orig_field(self, option):
+        if not option:
+            return option
+        translated = self.trans_opts.all_fields
+        replaced = []
+        for name in option:
+            if isinstance(name, str) and name in translated:
+                columns = sorted(translated[name], key=lambda column: CONTENT_LANGUAGE_ORDER.index(column.language))
+                replaced.extend(column.name for column in columns)
+            elif isinstance(name, (tuple, list)) and any(part in translated for part in name):
+                replaced.extend(self.replace_orig_field(name))  # grouped fields are flattened, as modeltranslation does
+            else:
+                replaced.append(name)
+        return replaced

@@ -10,6 +10,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from teilhabe.accounts.permissions import is_department_admin
+from teilhabe.core.content_languages import ResidentLanguagesAdminMixin
 
 from .models import (
     Assignment,
@@ -60,13 +61,13 @@ class ReadOnlyMixin(DepartmentOnlyMixin):
         return False
 
 
-class PhaseInline(DepartmentOnlyMixin, TranslationTabularInline):
+class PhaseInline(ResidentLanguagesAdminMixin, DepartmentOnlyMixin, TranslationTabularInline):
     model = Phase
     extra = 0
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(DepartmentOnlyMixin, TranslationAdmin):
+class ProcedureAdmin(ResidentLanguagesAdminMixin, DepartmentOnlyMixin, TranslationAdmin):
     list_display = ["title", "slug", "edition", "is_open_for_contributions", "is_illustrative"]
     list_filter = ["is_open_for_contributions", "is_illustrative"]
     search_fields = ["title", "slug"]
@@ -94,7 +95,7 @@ class AttachmentInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(DepartmentOnlyMixin, SimpleHistoryAdmin, TranslationAdmin):
+class EventAdmin(ResidentLanguagesAdminMixin, DepartmentOnlyMixin, SimpleHistoryAdmin, TranslationAdmin):
     list_display = ["title", "procedure", "held_on", "format", "district", "attendance_total"]
     list_filter = ["procedure", "format", "district", "is_online"]
     search_fields = ["title", "summary"]

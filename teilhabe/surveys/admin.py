@@ -13,6 +13,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
+from teilhabe.core.content_languages import ResidentLanguagesAdminMixin
+
 from . import permissions, services
 from .models import (
     Barometer,
@@ -48,7 +50,7 @@ class DepartmentOnly:
         return permissions.can_manage_surveys(request.user)
 
 
-class QuestionInline(DepartmentOnly, TranslationStackedInline):
+class QuestionInline(ResidentLanguagesAdminMixin, DepartmentOnly, TranslationStackedInline):
     model = Question
     fk_name = "survey"
     extra = 0
@@ -64,7 +66,7 @@ class QuestionInline(DepartmentOnly, TranslationStackedInline):
 
 
 @admin.register(Survey)
-class SurveyAdmin(DepartmentOnly, TranslationAdmin):
+class SurveyAdmin(ResidentLanguagesAdminMixin, DepartmentOnly, TranslationAdmin):
     list_display = ["title", "slug", "status", "mode", "opens_on", "closes_on", "response_count", "preview_link"]
     list_filter = ["status", "mode", "is_illustrative"]
     search_fields = ["slug", "title"]
@@ -134,7 +136,7 @@ class SurveyAdmin(DepartmentOnly, TranslationAdmin):
             self.message_user(request, _("%(count)d surveys closed.") % {"count": updated})
 
 
-class OptionInline(DepartmentOnly, TranslationTabularInline):
+class OptionInline(ResidentLanguagesAdminMixin, DepartmentOnly, TranslationTabularInline):
     model = Option
     fk_name = "question"
     extra = 0
@@ -143,14 +145,14 @@ class OptionInline(DepartmentOnly, TranslationTabularInline):
     raw_id_fields = ["area"]
 
 
-class MatrixRowInline(DepartmentOnly, TranslationTabularInline):
+class MatrixRowInline(ResidentLanguagesAdminMixin, DepartmentOnly, TranslationTabularInline):
     model = MatrixRow
     extra = 0
     fields = ["position", "code", "text"]
 
 
 @admin.register(Question)
-class QuestionAdmin(DepartmentOnly, TranslationAdmin):
+class QuestionAdmin(ResidentLanguagesAdminMixin, DepartmentOnly, TranslationAdmin):
     list_display = ["code", "survey", "page", "position", "kind", "is_required"]
     list_filter = ["kind", "survey"]
     search_fields = ["code", "text", "survey__slug"]
@@ -229,7 +231,7 @@ class ClimateAreaLinkInline(DepartmentOnly, admin.TabularInline):
 
 
 @admin.register(Barometer)
-class BarometerAdmin(DepartmentOnly, TranslationAdmin):
+class BarometerAdmin(ResidentLanguagesAdminMixin, DepartmentOnly, TranslationAdmin):
     list_display = ["title", "slug", "minimum_domains", "is_illustrative"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [WaveInline, IndexDomainInline, ClimateAreaLinkInline]

@@ -24,6 +24,7 @@ class Choice:
     value: str
     label: str
     is_checked: bool = False
+    option: object = None  # the Option, so the page can mark a label shown in another language (lang_attr)
 
 
 @dataclass
@@ -48,6 +49,7 @@ class Row:
     name: str
     choices: list[Choice]
     errors: list[str] = field(default_factory=list)
+    row: object = None  # the MatrixRow (for lang_attr)
 
     @property
     def error_id(self) -> str:
@@ -159,12 +161,12 @@ class PageForm:
             else:
                 chosen = {str(initial)} if initial is not None else set()
             bound.choices = [
-                Choice(f"{name}-{option.pk}", str(option.pk), option.label, str(option.pk) in chosen)
+                Choice(f"{name}-{option.pk}", str(option.pk), option.label, str(option.pk) in chosen, option)
                 for option in options
             ]
         elif kind == Question.Kind.RANKING:
             ranked = list(initial) if isinstance(initial, tuple) else []
-            bound.items = [(str(option.pk), option.label) for option in options]
+            bound.items = [(str(option.pk), option.label, option) for option in options]
             for number in range(1, (question.rank_places or 0) + 1):
                 place_name = rules.rank_field(question.pk, number)
                 if self.data is not None:
@@ -185,10 +187,17 @@ class PageForm:
                 bound.rows.append(
                     Row(
                         text=row.text,
+                        row=row,
                         name=row_name,
                         errors=self.errors.get(row_name, []),
                         choices=[
-                            Choice(f"{row_name}-{option.pk}", str(option.pk), option.label, chosen == str(option.pk))
+                            Choice(
+                                f"{row_name}-{option.pk}",
+                                str(option.pk),
+                                option.label,
+                                chosen == str(option.pk),
+                                option,
+                            )
                             for option in options
                         ],
                     )

@@ -76,3 +76,14 @@ def lang_attr(obj: object, field: str) -> str:
     if get_language_bidi() != get_language_info(code)["bidi"]:
         return format_html(' lang="{}" dir="{}"', code, "rtl" if get_language_info(code)["bidi"] else "ltr")
     return format_html(' lang="{}"', code)
+
+
+@register.simple_tag
+def content(obj: object, field: str) -> str:
+    """The shown text of a translated field for inline use (inside a sentence or a link): wrapped in
+    `<span lang="de" dir="ltr">` when it comes from another language than the page's, plain otherwise."""
+    text = getattr(obj, field, "") or ""
+    attributes = lang_attr(obj, field)
+    if not attributes:
+        return text
+    return format_html("<span{}>{}</span>", attributes, text)
