@@ -231,3 +231,33 @@ def format_relative_change(fraction: float | None, decimals: int = 1) -> str:
     if fraction is None:
         return "–"
     return with_unit(format_signed(fraction * 100, decimals), "%")
+
+
+# Disclosure control (docs/methods/disclosure-control.md): how a withheld figure and one of limited
+# reliability read, the way official statistics offices print them.
+WITHHELD_MARK = "/"
+
+
+def withheld_legend() -> str:
+    """The legend of "/": the figure is withheld."""
+    return _("no figure: too few cases")
+
+
+def limited_legend() -> str:
+    """The legend of a figure in parentheses."""
+    return _("limited reliability: few cases")
+
+
+def mark_reliability(text: str, reliability: str | None) -> str:
+    """A formatted figure as its reliability ("withheld", "limited", "published") lets it be shown:
+    "/" when withheld, "(42,3 %)" when of limited reliability, else unchanged."""
+    if reliability == "withheld":
+        return WITHHELD_MARK
+    if reliability == "limited" and text and text != "–":
+        return f"({text})"
+    return text
+
+
+def format_disclosed_value(value: float | None, decimals: int, unit: str = "", reliability: str | None = None) -> str:
+    """A value in its unit, marked by its reliability: "/", "(42,3 %)" or "42,3 %"."""
+    return mark_reliability(format_value(value, decimals, unit), reliability)

@@ -26,7 +26,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 # The formatting layer lives in core; portal.queries reaches it through charts.format_number too.
-from teilhabe.core.formatting import chart_number_locale, format_number, format_value, unit_in_words
+from teilhabe.core.formatting import (
+    chart_number_locale,
+    format_disclosed_value,
+    format_number,
+    format_value,
+    mark_reliability,
+    unit_in_words,
+)
 
 CHART_CACHE_TIMEOUT = 30 * 24 * 60 * 60  # content-addressed: a changed chart gets a new key
 
@@ -43,7 +50,9 @@ FONT = "Noto Sans, DejaVu Sans, Liberation Sans, sans-serif"
 class SeriesPoint:
     year: int
     period: str
-    value: float
+    value: float | None
+    # disclosure control: "withheld" (value None, shown "/"), "limited" (shown in parentheses) or "published"
+    reliability: str = "published"
 
 
 @dataclass(frozen=True)
@@ -78,6 +87,10 @@ class Chart:
     summary: str
     columns: tuple[str, ...]
     rows: tuple[TableRow, ...] = field(default_factory=tuple)
+    # the numbers behind the chart, for its CSV/XLSX download (teilhabe.portal.data_files)
+    series: tuple[Series, ...] = ()
+    has_withheld: bool = False  # a "/" appears: the legend "no figure: too few cases" goes with it
+    has_limited: bool = False  # a value in parentheses appears: the legend "limited reliability: few cases"
 
 
 # --------------------------------------------------------------------------- Vega-Lite charts
@@ -222,10 +235,15 @@ def data_table(series: Sequence[Series], decimals: int) -> tuple[tuple[str, ...]
         for point in s.points:
             periods.setdefault(point.period, point.year)
     ordered = sorted(periods, key=lambda period: (periods[period], period))
-    lookup = {(s.label, p.period): p.value for s in series for p in s.points}
+    lookup = {(s.label, p.period): p for s in series for p in s.points}
+
+    def cell(point: SeriesPoint | None) -> str:
+        if point is None:
+            return format_number(None, decimals)
+        return mark_reliability(format_number(point.value, decimals), point.reliability)
+
     rows = tuple(
-        TableRow(period, tuple(format_number(lookup.get((s.label, period)), decimals) for s in series))
-        for period in ordered
+        TableRow(period, tuple(cell(lookup.get((s.label, period))) for s in series)) for period in ordered
     )
     return (_("Period"), *(s.label for s in series)), rows
 
@@ -242,7 +260,7 @@ def describe_series(series: Sequence[Series], targets: Sequence[TargetLine], *, 
                 _("%(series)s: %(value)s in %(period)s.")
                 % {
                     "series": s.label,
-                    "value": format_value(last.value, decimals, unit),
+                    "value": format_disclosed_value(last.value, decimals, unit, last.reliability),
                     "period": last.period,
                 }
             )
@@ -251,9 +269,9 @@ def describe_series(series: Sequence[Series], targets: Sequence[TargetLine], *, 
                 _("%(series)s: from %(first)s in %(first_period)s to %(last)s in %(last_period)s.")
                 % {
                     "series": s.label,
-                    "first": format_value(first.value, decimals, unit),
+                    "first": format_disclosed_value(first.value, decimals, unit, first.reliability),
                     "first_period": first.period,
-                    "last": format_value(last.value, decimals, unit),
+                    "last": format_disclosed_value(last.value, decimals, unit, last.reliability),
                     "last_period": last.period,
                 }
             )
@@ -301,7 +319,18 @@ def line_chart(
     columns, rows = data_table(series, decimals)
     key = _chart_key("line", chart_id, title, summary, series, targets, unit, decimals, zero_line)
     svg = render_svg(build_spec, chart_id=chart_id, title=title, description=summary, key=key)
-    return Chart(chart_id=chart_id, title=title, svg=svg, summary=summary, columns=columns, rows=rows)
+    reliabilities = {point.reliability for s in series for point in s.points}
+    return Chart(
+        chart_id=chart_id,
+        title=title,
+        svg=svg,
+        summary=summary,
+        columns=columns,
+        rows=rows,
+        series=tuple(series),
+        has_withheld="withheld" in reliabilities,
+        has_limited="limited" in reliabilities,
+    )
 
 
 # --------------------------------------------------------------------------- hand-written SVG

@@ -285,6 +285,7 @@ class IndicatorRow:
     latest_period: str = ""
     sparkline: str = ""
     trend_text: str = ""
+    latest_is_limited: bool = False  # the latest value is in parentheses (limited reliability)
 
 
 @dataclass
@@ -330,13 +331,14 @@ def _indicator_rows(edition: Edition, versions: Sequence[IndicatorVersion]) -> l
         row = IndicatorRow(version=version, assessment=assessment)
         if points:
             last = points[-1]
-            row.latest_value = formatting.format_value(last.value, version.decimals, version.unit)
+            row.latest_value = _disclosed(last, version)
+            row.latest_is_limited = last.is_limited
             row.latest_period = _period(last)
             row.sparkline = charts.sparkline_svg([p.value for p in points])
             if len(points) > 1:
                 first = points[0]
                 row.trend_text = _("from %(first)s (%(first_period)s) to %(last)s (%(last_period)s)") % {
-                    "first": formatting.format_value(first.value, version.decimals, version.unit),
+                    "first": _disclosed(first, version),
                     "first_period": _period(first),
                     "last": row.latest_value,
                     "last_period": _period(last),
@@ -418,10 +420,26 @@ class IndicatorPage:
     district_period: str
     measures: list[Measure]
     counts: list[tuple[str, str, str, str, str]] = field(default_factory=list)
+    has_withheld: bool = False  # legend "/": no figure, too few cases
+    has_limited: bool = False  # legend "( )": limited reliability
 
 
 def _series_points(rows: Sequence[Observation]) -> tuple[charts.SeriesPoint, ...]:
-    return tuple(charts.SeriesPoint(r.period_start.year, _period(r), r.value) for r in rows)
+    return tuple(charts.SeriesPoint(r.period_start.year, _period(r), r.value, r.reliability) for r in rows)
+
+
+def _disclosed(row: Observation | None, version: IndicatorVersion) -> str:
+    """An observation's value as the public sees it: "/" when withheld, "(…)" of limited reliability."""
+    if row is None:
+        return "–"
+    return formatting.format_disclosed_value(row.value, version.decimals, version.unit, row.reliability)
+
+
+def _difference_reliability(*rows: Observation | None) -> str:
+    """A difference of two values is as reliable as the less reliable one."""
+    if any(row is not None and row.is_withheld for row in rows):
+        return "withheld"
+    return "limited" if any(row is not None and row.is_limited for row in rows) else "published"
 
 
 def _gap_unit(version: IndicatorVersion) -> str:
@@ -573,9 +591,20 @@ def get_indicator_page(code: str, edition_code: str | None = None) -> IndicatorP
             version.gap_metric,
         )
         periods = {r.period_start.year: _period(r) for r in city_rows.get(version.group_a.key, [])}
+        # a gap is as reliable as the less reliable of its two values
+        by_year: dict[int, list[Observation]] = defaultdict(list)
+        for key in (version.group_a.key, version.group_b.key):
+            for r in city_rows.get(key, []):
+                by_year[r.period_start.year].append(r)
         gap_label = _("Gap: %(a)s compared with %(b)s") % {"a": version.group_a.name, "b": version.group_b.name}
         gap_series = charts.Series(
-            gap_label, tuple(charts.SeriesPoint(p.year, periods.get(p.year, str(p.year)), p.value) for p in gap_points)
+            gap_label,
+            tuple(
+                charts.SeriesPoint(
+                    p.year, periods.get(p.year, str(p.year)), p.value, _difference_reliability(*by_year.get(p.year, []))
+                )
+                for p in gap_points
+            ),
         )
         gap_targets = [
             charts.TargetLine("", t.target_value, t.target_year, t.baseline_year)
@@ -620,8 +649,8 @@ def get_indicator_page(code: str, edition_code: str | None = None) -> IndicatorP
             label_for_key(row.breakdown_key, labels),
             _period(row),
             row.geography.name,
-            _count_text(row.numerator),
-            _count_text(row.denominator),
+            _count_text(row.numerator, row.reliability),
+            _count_text(row.denominator, row.reliability),
         )
         for key in sorted(counted_keys)
         for row in city_rows[key]
@@ -643,6 +672,8 @@ def get_indicator_page(code: str, edition_code: str | None = None) -> IndicatorP
         district_period=district_period,
         measures=measures,
         counts=counts,
+        has_withheld=any(row.is_withheld for row in observations),
+        has_limited=any(row.is_limited for row in observations),
     )
 
 
@@ -651,8 +682,10 @@ def _period(row: Observation) -> str:
     return formatting.format_period(row.period, row.period_kind)
 
 
-def _count_text(value: float | None) -> str:
-    return "–" if value is None else charts.format_number(value, 0)
+def _count_text(value: float | None, reliability: str = "published") -> str:
+    if reliability == "withheld":
+        return formatting.WITHHELD_MARK
+    return "–" if value is None else formatting.mark_reliability(charts.format_number(value, 0), reliability)
 
 
 def _district_picture(
@@ -664,7 +697,7 @@ def _district_picture(
     districts = list(Geography.objects.filter(level=Geography.Level.DISTRICT).order_by("position", "code"))
     if not by_district:
         return [], "", ""
-    city_by_period = {row.period: row.value for row in city_total}
+    city_by_period = {row.period: row for row in city_total}
     district_assessments: dict[int, list[Assessment]] = defaultdict(list)
     for row in assessments:
         if row.geography.level == Geography.Level.DISTRICT:
@@ -677,11 +710,14 @@ def _district_picture(
         assessment = view_assessment(
             _headline(version, district_assessments.get(district.pk, [])), decimals=version.decimals, unit=version.unit
         )
-        value = formatting.format_value(last.value, version.decimals, version.unit) if last else "–"
+        value = _disclosed(last, version)
         difference = "–"
-        if last is not None and last.value is not None and city_by_period.get(last.period) is not None:
-            delta = last.value - city_by_period[last.period]
-            difference = formatting.format_change(delta, version.decimals, version.unit)
+        city_row = city_by_period.get(last.period) if last is not None else None
+        if last is not None and last.value is not None and city_row is not None and city_row.value is not None:
+            delta = last.value - city_row.value
+            difference = formatting.mark_reliability(
+                formatting.format_change(delta, version.decimals, version.unit), _difference_reliability(last, city_row)
+            )
         rows.append(DistrictRow(district, _period(last) if last else "", value, difference, assessment))
         has_status = assessment.row is not None
         tiles.append(
@@ -729,6 +765,8 @@ class DistrictPage:
     sections: list[DistrictSection]
     other_districts: list[Geography]
     indicator_count: int
+    has_withheld: bool = False  # legend "/": no figure, too few cases
+    has_limited: bool = False  # legend "( )": limited reliability
 
 
 def get_district_page(code: str) -> DistrictPage:
@@ -751,6 +789,7 @@ def get_district_page(code: str) -> DistrictPage:
     statuses = _headline_rows(edition, ids, level=Geography.Level.DISTRICT)
     sections: dict[int, DistrictSection] = {}
     count = 0
+    has_withheld = has_limited = False
     for version in versions:
         own = values.get((version.indicator_id, district.pk), {})
         if not own:
@@ -760,21 +799,27 @@ def get_district_page(code: str) -> DistrictPage:
         unit, decimals = version.unit, version.decimals
         difference = "–"
         if city_row is not None and latest.value is not None and city_row.value is not None:
-            difference = formatting.format_change(latest.value - city_row.value, decimals, unit)
+            difference = formatting.mark_reliability(
+                formatting.format_change(latest.value - city_row.value, decimals, unit),
+                _difference_reliability(latest, city_row),
+            )
         district_rows = [r for r in statuses.get(version.indicator_id, []) if r.geography_id == district.pk]
         row = DistrictIndicatorRow(
             version=version,
             period=_period(latest),
-            district_value=formatting.format_value(latest.value, decimals, unit),
-            city_value=formatting.format_value(city_row.value, decimals, unit) if city_row else "–",
+            district_value=_disclosed(latest, version),
+            city_value=_disclosed(city_row, version),
             difference=difference,
             assessment=view_assessment(_headline(version, district_rows), decimals=decimals, unit=unit),
         )
         root = version.area.parent or version.area
         sections.setdefault(root.pk, DistrictSection(root, [])).rows.append(row)
         count += 1
+        shown = [r for r in (latest, city_row) if r is not None]
+        has_withheld = has_withheld or any(r.is_withheld for r in shown)
+        has_limited = has_limited or any(r.is_limited for r in shown)
     ordered = sorted(sections.values(), key=lambda s: (s.area.position, s.area.code))
-    return DistrictPage(district, city, edition, ordered, other_districts, count)
+    return DistrictPage(district, city, edition, ordered, other_districts, count, has_withheld, has_limited)
 
 
 def list_districts() -> list[Geography]:
@@ -805,6 +850,18 @@ def list_measure_indicator_rows(measure: Measure) -> list[IndicatorRow]:
 # --------------------------------------------------------------------------- editions page
 
 
+@dataclass(frozen=True)
+class TargetChangeRow:
+    """One target that was set, dropped or moved between two editions, in the words of the indicator pages."""
+
+    indicator_code: str
+    indicator_title: str
+    series: str
+    geography: str
+    before: str
+    after: str
+
+
 @dataclass
 class EditionComparison:
     editions: list[Edition]
@@ -812,6 +869,9 @@ class EditionComparison:
     newer: Edition | None
     changes: EditionChanges | None
     titles: dict[str, str]
+    new_targets: list[TargetChangeRow] = field(default_factory=list)
+    moved_targets: list[TargetChangeRow] = field(default_factory=list)
+    dropped_targets: list[TargetChangeRow] = field(default_factory=list)
 
 
 def _snapshots(edition: Edition) -> tuple[list[IndicatorSnapshot], list[TargetSnapshot]]:
@@ -868,13 +928,72 @@ def get_edition_comparison(older_code: str | None, newer_code: str | None) -> Ed
     old_indicators, old_targets = _snapshots(older)
     new_indicators, new_targets = _snapshots(newer)
     changes = compare_editions(old_indicators, new_indicators, old_targets, new_targets)
-    titles = {
-        v.indicator.code: v.title
+    # the newer edition's version names and formats an indicator both editions have
+    versions = {
+        v.indicator.code: v
         for v in IndicatorVersion.objects.filter(edition__in=[older, newer])
-        .select_related("indicator")
+        .select_related("indicator", "group_a", "group_b")
         .order_by("edition__adopted_on")
     }
-    return EditionComparison(editions, older, newer, changes, titles)
+    titles = {code: version.title for code, version in versions.items()}
+    rows = _target_change_rows(changes, versions)
+    return EditionComparison(
+        editions,
+        older,
+        newer,
+        changes,
+        titles,
+        new_targets=[row for change, row in rows if change.old is None],
+        moved_targets=[row for change, row in rows if change.old is not None and change.new is not None],
+        dropped_targets=[row for change, row in rows if change.new is None],
+    )
+
+
+def _target_change_rows(changes: EditionChanges, versions: dict[str, IndicatorVersion]) -> list[tuple]:
+    """Each target change with its series and area named as on the indicator pages and its values formatted."""
+    labels = breakdown_labels()
+    places = {g.code: g.name for g in Geography.objects.all()}
+
+    def side(target: TargetSnapshot | None, other: TargetSnapshot | None, version: IndicatorVersion | None) -> str:
+        if target is None:
+            return _("none")
+        decimals = version.decimals if version else 1
+        unit = version.unit if version else ""
+        if target.kind == Target.Kind.GAP and version is not None:
+            unit = _gap_unit(version)
+        text = f"{formatting.format_value(target.target_value, decimals, unit)} ({target.target_year})"
+        if other is not None and (other.baseline_value, other.baseline_year) != (
+            target.baseline_value,
+            target.baseline_year,
+        ):
+            baseline = formatting.format_value(target.baseline_value, decimals, unit)
+            word = _("Baseline")
+            text += f"; {word} {baseline} ({target.baseline_year})"
+        return text
+
+    rows = []
+    for change in changes.targets_changed:
+        version = versions.get(change.indicator_code)
+        if change.kind == Target.Kind.GAP:
+            series = _("Gap")
+            if version is not None and version.group_a_id and version.group_b_id:
+                series = _("Gap: %(a)s compared with %(b)s") % {"a": version.group_a.name, "b": version.group_b.name}
+        else:
+            series = label_for_key(change.breakdown_key, labels)
+        rows.append(
+            (
+                change,
+                TargetChangeRow(
+                    indicator_code=change.indicator_code,
+                    indicator_title=version.title if version else "",
+                    series=series,
+                    geography=places.get(change.geography_code, change.geography_code),
+                    before=side(change.old, change.new, version),
+                    after=side(change.new, change.old, version),
+                ),
+            )
+        )
+    return rows
 
 
 # --------------------------------------------------------------------------- search

@@ -35,3 +35,9 @@ def status_class(code: str) -> str:
 @register.filter
 def lookup(mapping: dict, key: str) -> object:
     return mapping.get(key, "") if isinstance(mapping, dict) else ""
+
+
+@register.filter
+def any_latest_limited(rows) -> bool:
+    """Some indicator row shows its latest value in parentheses (limited reliability): the legend is needed."""
+    return any(getattr(row, "latest_is_limited", False) for row in rows)
