@@ -65,9 +65,42 @@ def is_missing_marker(text: str, extra: frozenset[str] = frozenset()) -> bool:
     return value in MISSING_MARKERS or value in extra
 
 
-def breakdown_columns_of(columns: Sequence[str]) -> tuple[str, ...]:
-    """The columns that identify a sub-series: all but the fixed columns and observation attributes."""
-    return tuple(c for c in columns if c not in FIXED_COLUMNS and not is_attribute_column(c))
+def breakdown_columns_of(columns: Sequence[str], attributes: Sequence[str] = ()) -> tuple[str, ...]:
+    """The columns that identify a sub-series: all but the fixed columns and observation attributes.
+
+    `attributes` are further attribute columns the repository names in its configuration
+    (`data_non_disaggregation_columns`, see read_attribute_columns).
+    """
+    return tuple(
+        c for c in columns if c not in FIXED_COLUMNS and not is_attribute_column(c) and c not in attributes
+    )
+
+
+# Configuration files of an Open SDG data repository (data build) and site, in the order they are read.
+CONFIG_FILES = ("config_data.yml", "data_config.yml", "_config.yml", "config_site.yml", "site_config.yml")
+
+
+def read_attribute_columns(repository: Path) -> tuple[str, ...]:
+    """Columns the repository's configuration declares as not disaggregating (`data_non_disaggregation_columns`).
+
+    Entries may be column names or mappings with a `column` key (both forms occur). Missing or
+    unreadable configuration files declare none.
+    """
+    found: list[str] = []
+    for name in CONFIG_FILES:
+        path = Path(repository) / name
+        if not path.is_file():
+            continue
+        try:
+            config = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+        except yaml.YAMLError:
+            continue
+        entries = config.get("data_non_disaggregation_columns") if isinstance(config, Mapping) else None
+        for entry in entries or ():
+            column = entry.get("column") if isinstance(entry, Mapping) else entry
+            if isinstance(column, str) and column.strip() and column.strip() not in found:
+                found.append(column.strip())
+    return tuple(found)
 
 
 # Published result files key series by label; Open SDG publishers shorten long labels
@@ -182,6 +215,7 @@ def list_indicator_ids(repository: Path) -> list[str]:
     repository = Path(repository)
     ids = {path.stem.removeprefix("indicator_") for path in (repository / "data").glob("indicator_*.csv")}
     ids |= {path.stem for path in (repository / "meta").glob("*.md")}
+    ids |= {path.stem for path in (repository / "meta").glob("*.yml")}
     ids |= {path.stem for path in (repository / "indicator-config").glob("*.yml")}
     return sorted(ids, key=natural_key)
 
@@ -207,12 +241,16 @@ def read_front_matter(path: Path) -> dict:
 
 
 def read_settings(repository: Path, indicator_id: str) -> dict:
-    """Indicator settings: meta front matter, overridden by indicator-config/<id>.yml where both exist."""
+    """Indicator settings: meta front matter (meta/<id>.md) or meta/<id>.yml, overridden by
+    indicator-config/<id>.yml where both exist."""
     repository = Path(repository)
     settings: dict = {}
     meta = repository / "meta" / f"{indicator_id}.md"
     if meta.exists():
         settings.update(read_front_matter(meta))
+    meta_yml = repository / "meta" / f"{indicator_id}.yml"
+    if meta_yml.exists():
+        settings.update(yaml.safe_load(meta_yml.read_text(encoding="utf-8-sig")) or {})
     config = repository / "indicator-config" / f"{indicator_id}.yml"
     if config.exists():
         settings.update(yaml.safe_load(config.read_text(encoding="utf-8-sig")) or {})
@@ -220,15 +258,37 @@ def read_settings(repository: Path, indicator_id: str) -> dict:
 
 
 def read_translations(repository: Path, language: str) -> dict[str, str]:
-    """Open SDG translation keys `<file>.<key>` from translations/<language>/*.yml, if any."""
+    """Open SDG translation keys `<file>.<key>` from translations/<language>/*.yml (or *.json), if any.
+
+    Nested groups give dotted keys (`global_indicators.1-1-1-title` from `1-1-1-title` in
+    global_indicators.yml, or from `{"1-1-1": {"title": ...}}` as `global_indicators.1-1-1.title`).
+    """
     folder = Path(repository) / "translations" / language
     keys: dict[str, str] = {}
-    for path in sorted(folder.glob("*.yml")):
-        content = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
-        for key, text in content.items():
-            if isinstance(text, str):
-                keys[f"{path.stem}.{key}"] = text
+    paths = sorted([*folder.glob("*.yml"), *folder.glob("*.yaml"), *folder.glob("*.json")])
+    for path in paths:
+        content = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}  # JSON is YAML
+        _flatten(path.stem, content, keys)
     return keys
+
+
+def _flatten(prefix: str, content: object, keys: dict[str, str]) -> None:
+    if isinstance(content, Mapping):
+        for key, value in content.items():
+            _flatten(f"{prefix}.{key}", value, keys)
+    elif isinstance(content, str | int | float) and not isinstance(content, bool):
+        keys.setdefault(prefix, str(content))
+
+
+def translation_languages(repository: Path) -> list[str]:
+    """Languages with a folder in translations/."""
+    folder = Path(repository) / "translations"
+    return sorted(path.name for path in folder.glob("*") if path.is_dir()) if folder.is_dir() else []
+
+
+def translate(text: object, translations: Mapping[str, str]) -> object:
+    """A metadata text that is a translation key, resolved; anything else as it is."""
+    return translations.get(text.strip(), text) if isinstance(text, str) else text
 
 
 def _name(settings: Mapping) -> str | None:
@@ -244,25 +304,34 @@ def read_indicator(
     *,
     language: str = "en",
     translations: Mapping[str, str] | None = None,
+    attribute_columns: Sequence[str] | None = None,
 ) -> OpenSdgIndicator:
     """Read settings, names and data of one indicator.
 
     `language` is the language of the untranslated files (meta/<id>.md); other
-    languages come from meta/<lang>/<id>.md. Data cells and column names that are
-    translation keys (e.g. `data.All ages`) are resolved through `translations`, by
-    default the repository's translations/<language>/*.yml.
+    languages come from meta/<lang>/<id>.md. Data cells, column names and the name that are
+    translation keys (e.g. `data.All ages`, `global_indicators.1-1-1-title`) are resolved through
+    `translations`, by default the repository's translations/<language>/*.yml; a name that is a
+    key also gets its text in every other language of translations/. `attribute_columns` (default:
+    the repository's `data_non_disaggregation_columns`) are attributes, not breakdowns.
     """
     repository = Path(repository)
     settings = read_settings(repository, indicator_id)
+    if translations is None:
+        translations = read_translations(repository, language)
+    if attribute_columns is None:
+        attribute_columns = read_attribute_columns(repository)
     names = {}
     if name := _name(settings):
-        names[language] = name
+        names[language] = translate(name, translations)
+        if name in translations:
+            for other in translation_languages(repository):
+                if other != language and (text := read_translations(repository, other).get(name)):
+                    names[other] = text
     for folder in sorted(p for p in (repository / "meta").glob("*") if p.is_dir()):
         translated = folder / f"{indicator_id}.md"
         if translated.exists() and (name := _name(read_front_matter(translated))):
-            names[folder.name] = name
-    if translations is None:
-        translations = read_translations(repository, language)
+            names[folder.name] = translate(name, read_translations(repository, folder.name))
 
     warnings: list[str] = []
     options = tuple(
@@ -275,7 +344,7 @@ def read_indicator(
         columns, rows = _read_data(path, translations, warnings)
     else:
         warnings.append(f"data file {path.name} is missing")
-    breakdowns = breakdown_columns_of(columns)
+    breakdowns = breakdown_columns_of(columns, attribute_columns)
     manual = settings.get("progress_status")
     return OpenSdgIndicator(
         indicator_id=indicator_id,

@@ -9,9 +9,14 @@ transaction. Running it again on the same files changes nothing. How the files m
   German when the repository has meta/de/), the direction of the first selection, and the publisher's
   settings under profile_parameters["opensdg"] (options, auto calculation, manual status, columns,
   names in other languages) so that the Open SDG rows can be rebuilt exactly (assessing.py);
-- each breakdown column, and Units and Series, becomes a breakdown dimension (matched by its English
-  name, else created with a slug code); each cell a category (matched by English name within the
-  dimension, else created); codes are at most 30 characters so that breakdown keys fit;
+- each breakdown column becomes a breakdown dimension (matched by its English name, else created with
+  a slug code); each cell a category (matched by English name within the dimension, else created);
+  codes are at most 30 characters so that breakdown keys fit;
+- Units and Series are attributes of the series: a column with one value in every row is kept with the
+  indicator (profile_parameters["opensdg"]["attributes"], and Units as the unit when the metadata name
+  none), so the rows without breakdowns form the total series. Only a Units or Series column with
+  several values, which tells series apart within one file, becomes part of the breakdown key, since one
+  cell holds one observation;
 - the dataset's total is a root geography (code = the edition code); each GeoCode a district below it
   (code "<edition code>-<GeoCode>");
 - Value and Progress become the observation's value and progress value; missing-value markers
@@ -20,8 +25,11 @@ transaction. Running it again on the same files changes nothing. How the files m
   ranges ("17 May to 11 June 2023") become periods of their kind; a year range ("2005-2007") counts
   as its first year, as in Open SDG, with the label in the note; any other label ("wave 3") becomes
   an ordered period label (shown and listed, never assessed);
-- observation attributes (COMMENT_OBS, COMMENT_OBS_0, OBS_STATUS, ...) go to the observation's note,
-  not into breakdowns;
+- observation attributes (COMMENT_OBS, COMMENT_OBS_0, OBS_STATUS, ..., and the columns the repository's
+  configuration names in `data_non_disaggregation_columns`) go to the observation's note as
+  "<column>: <text>", not into breakdowns;
+- names, definitions and units that are translation keys (`global_indicators.1-1-1-title`) are resolved
+  through translations/<language>/ (English text, German and the other languages where present);
 - a placeholder file (no value at all, a sentence in the Year column) gives an indicator without data
   that keeps the sentence as its note.
 
@@ -143,6 +151,7 @@ def import_opensdg(
     title: str | None = None,
     strict: bool = False,
     missing_markers: tuple[str, ...] = (),
+    progress=None,
 ) -> OpenSdgImportReport:
     """Import (or update) every indicator of an Open SDG repository into the edition `edition_code`.
 
@@ -150,6 +159,7 @@ def import_opensdg(
     observations. Rows that are not data are left out and listed in the report; with `strict`
     they are problems. Raises OpenSdgImportFailed naming file and row of every problem; the
     database is then unchanged. Schedules the recomputation of the edition's assessments.
+    `progress(iterable, total=, desc=)`, when given, wraps the loop over the indicators (a command's bar).
     """
     if not (permissions.can_import_data(user) or services.is_system_actor(user)):
         raise PermissionDenied
@@ -165,22 +175,43 @@ def import_opensdg(
     report.placeholders = sorted(reading.placeholders)
     root = _root_geography(report.edition)
     geographies = _geographies(root, indicators, cells)
-    dimensions = _dimensions(indicators, cells)
+    dimensions = _dimensions(indicators, cells, reading.constants)
     areas = _areas(report.edition, indicators)
     versions = _versions(
-        report.edition, indicators, settings_by_id, areas, dimensions, root, user, reading.placeholders
+        report.edition,
+        indicators,
+        settings_by_id,
+        areas,
+        dimensions,
+        root,
+        user,
+        reading.placeholders,
+        constants=reading.constants,
+        attribute_columns=reading.attribute_columns,
+        translations=reading.translations,
     )
     observations = {
         version.indicator_id: _observation_cells(
-            indicator, cells[indicator.indicator_id], dimensions, strict=strict, left_out=report.left_out
+            indicator,
+            cells[indicator.indicator_id],
+            dimensions,
+            strict=strict,
+            left_out=report.left_out,
+            constants=reading.constants[indicator.indicator_id],
         )
-        for indicator, version in zip(indicators, versions, strict=True)
+        for indicator, version in (progress or _no_progress)(
+            zip(indicators, versions, strict=True), total=len(versions), desc="Open SDG indicators"
+        )
     }
     _write_observations(observations, geographies, user, report)
     report.indicators = len(versions)
     enqueue_recompute(indicator_ids=[v.indicator_id for v in versions], edition_ids=[report.edition.pk])
     transaction.on_commit(bump_data_version)
     return report
+
+
+def _no_progress(iterable, **_options):
+    return iterable
 
 
 # --------------------------------------------------------------------------- reading and checking
@@ -195,6 +226,10 @@ class _Reading:
     left_out: list[str] = field(default_factory=list)
     placeholders: dict[str, str] = field(default_factory=dict)
     rows_without_value: int = 0
+    # Per indicator: Units/Series columns with one value in every row (attributes of the series).
+    constants: dict[str, dict[str, str]] = field(default_factory=dict)
+    attribute_columns: tuple[str, ...] = ()
+    translations: dict[str, str] = field(default_factory=dict)
 
 
 def _read(repository: Path, *, strict: bool = False, markers: frozenset[str] = frozenset()) -> _Reading:
@@ -212,7 +247,8 @@ def _read(repository: Path, *, strict: bool = False, markers: frozenset[str] = f
     problems: list[str] = []
     reading = _Reading()
     indicators, settings_by_id, cells = reading.indicators, reading.settings, reading.cells
-    translations = opensdg.read_translations(repository, "en")
+    translations = reading.translations = opensdg.read_translations(repository, "en")
+    reading.attribute_columns = opensdg.read_attribute_columns(repository)
     for indicator_id in ids:
         where = f"settings of {indicator_id} (meta/{indicator_id}.md, indicator-config/{indicator_id}.yml)"
         if not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z.-]*", indicator_id) or len(indicator_id) > 50:
@@ -232,7 +268,9 @@ def _read(repository: Path, *, strict: bool = False, markers: frozenset[str] = f
             problems.append(f"{where}: {error}")
             continue
         try:
-            indicator = opensdg.read_indicator(repository, indicator_id)
+            indicator = opensdg.read_indicator(
+                repository, indicator_id, translations=translations, attribute_columns=reading.attribute_columns
+            )
         except (ValueError, csv.Error, OSError, yaml.YAMLError) as error:
             problems.append(f"data/indicator_{indicator_id}.csv or translations: {error}")
             continue
@@ -240,6 +278,7 @@ def _read(repository: Path, *, strict: bool = False, markers: frozenset[str] = f
         cells[indicator_id] = _check_data(
             repository, indicator, problems, reading, strict=strict, markers=markers, translations=translations
         )
+        reading.constants[indicator_id] = _constant_columns(indicator, cells[indicator_id])
     if problems:
         raise OpenSdgImportFailed(problems)
     return reading
@@ -274,7 +313,11 @@ def _check_data(
         if "Year" not in header or "Value" not in header:
             problems.append(f"{name}, row 1: the columns Year and Value are required")
             return []
-        attribute_columns = [column for column in header if opensdg.is_attribute_column(column)]
+        attribute_columns = [
+            column
+            for column in header
+            if opensdg.is_attribute_column(column) or column in reading.attribute_columns
+        ]
         for record in reader:
             if not any(cell.strip() for cell in record):
                 continue
@@ -316,6 +359,17 @@ def _check_data(
     else:
         reading.left_out.extend(left_out)
     return rows
+
+
+def _constant_columns(indicator: opensdg.OpenSdgIndicator, rows: list[tuple[int, _Row]]) -> dict[str, str]:
+    """Units and Series columns holding one value in every stored row: attributes of the series, not breakdowns."""
+    constants = {}
+    for column in SERIES_COLUMNS:
+        if column in indicator.columns and rows:
+            values = {row.cell(column) for _line, row in rows}
+            if len(values) == 1 and (value := values.pop()):
+                constants[column] = value
+    return constants
 
 
 def _number(text: str) -> float | None:
@@ -406,15 +460,22 @@ class _Dimensions:
     categories: dict[tuple[str, str], str]
 
 
-def _dimension_columns(indicator: opensdg.OpenSdgIndicator) -> list[str]:
-    return [c for c in indicator.columns if c in indicator.breakdown_columns or c in SERIES_COLUMNS]
+def _dimension_columns(indicator: opensdg.OpenSdgIndicator, constants: Mapping[str, str]) -> list[str]:
+    """Breakdown columns, plus Units and Series where they tell series apart (several values)."""
+    return [
+        c
+        for c in indicator.columns
+        if (c in indicator.breakdown_columns or c in SERIES_COLUMNS) and c not in constants
+    ]
 
 
-def _dimensions(indicators: list[opensdg.OpenSdgIndicator], cells: dict[str, list]) -> _Dimensions:
+def _dimensions(
+    indicators: list[opensdg.OpenSdgIndicator], cells: dict[str, list], constants: Mapping[str, Mapping[str, str]]
+) -> _Dimensions:
     """Match breakdown columns and cells to dimensions and categories by English name, creating the rest."""
     used: dict[str, set[str]] = defaultdict(set)
     for indicator in indicators:
-        columns = _dimension_columns(indicator)
+        columns = _dimension_columns(indicator, constants[indicator.indicator_id])
         for column in columns:
             used[column]
         for _line, row in cells[indicator.indicator_id]:
@@ -494,6 +555,9 @@ def _versions(
     root: Geography,
     user,
     placeholders: Mapping[str, str] | None = None,
+    constants: Mapping[str, Mapping[str, str]] | None = None,
+    attribute_columns: tuple[str, ...] = (),
+    translations: Mapping[str, str] | None = None,
 ) -> list[IndicatorVersion]:
     languages = set(settings.MODELTRANSLATION_LANGUAGES)
     codes = [indicator.indicator_id for indicator in indicators]
@@ -519,11 +583,13 @@ def _versions(
     versions = []
     for position, indicator in enumerate(indicators, start=1):
         raw = settings_by_id[indicator.indicator_id]
-        columns = _dimension_columns(indicator)
+        constant = dict((constants or {}).get(indicator.indicator_id, {}))
+        columns = _dimension_columns(indicator, constant)
         first = _first_selection(indicator)
         english = indicator.names.get("en") or indicator.indicator_id
         definition = raw.get("indicator_definition") or raw.get("national_indicator_description") or english
-        unit = raw.get("computation_units") or raw.get("unit_of_measure") or ""
+        unit = raw.get("computation_units") or raw.get("unit_of_measure") or constant.get("Units") or ""
+        definition, unit = (opensdg.translate(text, translations or {}) for text in (definition, unit))
         fields = {
             "area": areas[_goal(indicator.indicator_id)],
             "status": IndicatorVersion.Status.ACTIVE,
@@ -542,6 +608,8 @@ def _versions(
                     "progress_status": indicator.progress_status,
                     "columns": list(indicator.columns),
                     "dimensions": {column: dimensions.columns[column].code for column in columns},
+                    "attributes": constant,
+                    "attribute_columns": [c for c in indicator.columns if c in attribute_columns],
                     "has_data": indicator.has_data and indicator.indicator_id not in (placeholders or {}),
                     "placeholder_note": (placeholders or {}).get(indicator.indicator_id, ""),
                     "root_geography": root.code,
@@ -611,13 +679,14 @@ def _observation_cells(
     *,
     strict: bool = True,
     left_out: list[str] | None = None,
+    constants: Mapping[str, str] | None = None,
 ) -> dict[tuple[str, str, str], _Cell]:
     """(period, breakdown key, GeoCode) -> the row's observation.
 
     Two rows in one cell are a problem under `strict`; otherwise the later row is left out and named.
     """
     name = f"data/indicator_{indicator.indicator_id}.csv"
-    columns = _dimension_columns(indicator)
+    columns = _dimension_columns(indicator, constants or {})
     keys: dict[tuple[str, ...], str] = {}
     result: dict[tuple[str, str, str], _Cell] = {}
     problems: list[str] = []

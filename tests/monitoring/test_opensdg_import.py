@@ -105,7 +105,9 @@ def test_imports_concept_observations_and_settings(tmp_path, actor):
     assert settings["progress_calculation_options"][0]["target"] == 7.25
     assert settings["auto_progress_calculation"] is True
     assert settings["columns"] == ["Year", "Units", "Sex", "Geography", "GeoCode", "Value"]
-    assert sorted(version.breakdowns.values_list("name_en", flat=True)) == ["Geography", "Sex", "Units"]
+    # Units holds one value in every row: an attribute of the series, not a breakdown.
+    assert sorted(version.breakdowns.values_list("name_en", flat=True)) == ["Geography", "Sex"]
+    assert settings["attributes"] == {"Units": "Percent"}
 
 
 def test_breakdowns_become_keys_and_geocodes_geographies(tmp_path, actor):
@@ -117,15 +119,15 @@ def test_breakdowns_become_keys_and_geocodes_geographies(tmp_path, actor):
     assert (ontario.level, ontario.parent, ontario.name_en) == ("district", root, "Ontario")
     keys = sorted(set(Observation.objects.values_list("breakdown_key", "geography__code")))
     assert keys == [
-        ("geography=canada|sex=men-plus|units=percent", "cif"),
-        ("geography=canada|sex=men|units=percent", "cif"),
-        ("geography=canada|units=percent", "cif"),
-        ("geography=ontario|units=percent", "cif-35"),
+        ("geography=canada", "cif"),
+        ("geography=canada|sex=men", "cif"),
+        ("geography=canada|sex=men-plus", "cif"),
+        ("geography=ontario", "cif-35"),
     ]
     # "Men+" and "Men" keep their own categories and exact labels.
     labels = dict(BreakdownCategory.objects.filter(dimension__code="sex").values_list("code", "name_en"))
     assert labels == {"men-plus": "Men+", "men": "Men"}
-    observation = Observation.objects.get(breakdown_key="geography=ontario|units=percent", period="2020")
+    observation = Observation.objects.get(breakdown_key="geography=ontario", period="2020")
     assert (observation.value, observation.source, observation.period_kind) == (11.0, SOURCE, "year")
 
 
@@ -199,11 +201,11 @@ def test_running_again_updates_changed_and_removes_missing_rows(tmp_path, actor)
     report = run(path, actor)
 
     assert (report.created, report.updated, report.deleted, report.unchanged) == (0, 1, 1, 5)
-    observation = Observation.objects.get(breakdown_key="geography=canada|units=percent", period="2020")
+    observation = Observation.objects.get(breakdown_key="geography=canada", period="2020")
     assert observation.value == 11.5
     assert [h.history_type for h in observation.history.order_by("history_date")] == ["+", "~"]
     assert observation.history.latest().history_change_reason == "Open SDG import"
-    assert not Observation.objects.filter(breakdown_key="geography=canada|sex=men|units=percent").exists()
+    assert not Observation.objects.filter(breakdown_key="geography=canada|sex=men").exists()
 
 
 def test_the_command_reports_counts(tmp_path, actor):
