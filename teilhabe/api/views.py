@@ -3,8 +3,10 @@ responses cached per data version with ETag and Last-Modified (teilhabe.api.cach
 
 from __future__ import annotations
 
+from itertools import islice
+
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from rest_framework import generics, mixins, serializers
@@ -12,7 +14,9 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from . import caching
-from .renderers import CSVRenderer
+from teilhabe.core.tabular import csv_lines
+
+from .renderers import CSVRenderer, _serializer_columns, flatten
 from .throttling import ApiRateThrottle, CsvExportRateThrottle
 
 
@@ -96,9 +100,89 @@ class PublicReadView(generics.GenericAPIView):
         return {**super().get_serializer_context(), "parameters": self.parameters}
 
 
+# Rows serialised at a time by a streamed CSV list.
+CSV_CHUNK = 1000
+# A complete CSV up to this many rows is rendered at once and cached like any read; a longer one is streamed.
+CSV_STREAM_ROWS = 5000
+PAGE_PARAMETERS = ("page", "page_size")
+
+
 class PublicListView(mixins.ListModelMixin, PublicReadView):
+    """A list: JSON in pages (`count`, `next`, `previous` say so); CSV complete (X-Total-Count says how many
+    rows), streamed row by row when long, never silently cut. A client that asks for a page (`page` or
+    `page_size`) gets that page, and the answer says so: X-Total-Count, X-Page, X-Page-Size, a Link header
+    with the next and previous pages, and the file name ("observations-page-2-of-4.csv")."""
+
     def read(self, request, *args, **kwargs) -> Response:
-        return self.list(request, *args, **kwargs)
+        is_csv = request.accepted_renderer.format == "csv"
+        if is_csv and not any(name in request.query_params for name in PAGE_PARAMETERS):
+            return self.complete_csv()
+        response = self.list(request, *args, **kwargs)
+        page = getattr(self.paginator, "page", None) if self.paginator is not None else None
+        if is_csv and page is not None:
+            response["X-Total-Count"] = str(page.paginator.count)
+            response["X-Page"] = str(page.number)
+            response["X-Page-Size"] = str(page.paginator.per_page)
+            links = [
+                f'<{url}>; rel="{rel}"'
+                for url, rel in ((self.paginator.get_next_link(), "next"), (self.paginator.get_previous_link(), "prev"))
+                if url
+            ]
+            if links:
+                response["Link"] = ", ".join(links)
+            resource = request.path.rstrip("/").rsplit("/", 1)[-1].removesuffix(".csv") or "data"
+            response["Content-Disposition"] = (
+                f'attachment; filename="{resource}-page-{page.number}-of-{page.paginator.num_pages}.csv"'
+            )
+        return response
+
+    def complete_csv(self):
+        """Every row as CSV: rendered at once (and kept in the cache) up to CSV_STREAM_ROWS rows, else streamed."""
+        queryset = self.filter_queryset(self.get_queryset())
+        total = len(queryset) if isinstance(queryset, list) else queryset.count()
+        if total > CSV_STREAM_ROWS:
+            response = self.stream_csv(queryset)
+        else:
+            response = Response(self.get_serializer(queryset, many=True).data)
+        response["X-Total-Count"] = str(total)
+        return response
+
+    def stream_csv(self, queryset) -> StreamingHttpResponse:
+        """Every row of the list as CSV, serialised a chunk at a time so memory stays flat however long it is.
+
+        The response is not kept in the API's cache (it may be large); the columns are the serializer's, a
+        nested object's keys taken from the first rows."""
+        items = queryset.iterator(chunk_size=CSV_CHUNK) if hasattr(queryset, "iterator") else iter(queryset)
+        language = self.language
+
+        def chunks():
+            with translation.override(language):
+                while chunk := list(islice(items, CSV_CHUNK)):
+                    yield [flatten(row) for row in self.get_serializer(chunk, many=True).data]
+
+        flat_chunks = chunks()
+        with translation.override(language):
+            first = next(flat_chunks, [])
+            columns = _csv_columns(_serializer_columns(self.get_serializer()), first)
+
+        def rows():
+            for chunk in ([first], flat_chunks):
+                for flat_rows in chunk:
+                    for row in flat_rows:
+                        yield [row.get(column, "") for column in columns]
+
+        return StreamingHttpResponse(csv_lines(rows(), columns), content_type="text/csv; charset=utf-8")
+
+
+def _csv_columns(declared: list[str], rows: list[dict]) -> list[str]:
+    """The serializer's columns, a nested object's column replaced by the keys its rows have ("title.de")."""
+    seen = list(dict.fromkeys(key for row in rows for key in row))
+    columns: list[str] = []
+    for name in declared:
+        nested = [key for key in seen if key.startswith(f"{name}.")]
+        columns.extend(nested if nested and name not in seen else [name])
+    columns.extend(key for key in seen if key not in columns)
+    return columns
 
 
 class PublicDetailView(mixins.RetrieveModelMixin, PublicReadView):
