@@ -1,6 +1,7 @@
 """The monitoring domain: concept editions, areas of action, sub-goals, indicators,
 targets, observations and measures (docs/architecture.md)."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -354,6 +355,32 @@ class Target(TimeStampedModel):
             raise ValidationError({"target_year": _("The target year must be after the baseline year.")})
 
 
+class ImportRun(models.Model):
+    """One import of data files: who ran it, when, which files (with their SHA-256 checksums) and what it did.
+
+    The audit record of every observation it created (`Observation.import_run`); a later change of a stored
+    observation is a revision in the observations' history instead (docs/data-formats.md, "Who entered a value").
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    reason = models.CharField(_("reason"), max_length=100, blank=True)
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # [{"name": ..., "sha256": ..., "bytes": ...}] in the order the files were read.
+    files = models.JSONField(_("files"), default=list, blank=True)
+    # table kind → [created, updated, unchanged]
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("import run")
+        verbose_name_plural = _("import runs")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {', '.join(f['name'] for f in self.files)}"
+
+
 class _ObservationHistory(HistoricalRecords):
     """The observations' history: imports write it in bulk (a million rows at a time); it is read per
     observation (the `id` index) and by date (`history_date`), so it has no other index and, like
@@ -398,7 +425,10 @@ class Observation(TimeStampedModel):
     released_on = models.DateField(_("release date"), null=True, blank=True,
                                    help_text=_("Not public before this date."))
     note = models.CharField(_("note"), max_length=500, blank=True)
-    history = _ObservationHistory(no_db_index=["indicator", "geography"], user_db_constraint=False)
+    # Set on the rows an import created: who entered them and when is the run's (no history row per new row).
+    import_run = models.ForeignKey(ImportRun, verbose_name=_("import run"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="observations", db_index=False)
+    history = _ObservationHistory(no_db_index=["indicator", "geography", "import_run"], user_db_constraint=False)
 
     class Meta:
         verbose_name = _("observation")

@@ -13,10 +13,12 @@ Every problem still names file, row and column; the rows of a bad value are foun
 
 Writing: one LEFT JOIN of the parsed rows with the stored ones (skipped when nothing is stored for
 these indicators) classifies each row as new, changed or unchanged; then UPDATE ... FROM of the
-changed rows by id and INSERT ... SELECT of the new ones. On PostgreSQL each statement feeds the
-history INSERT through RETURNING (one history_date, the acting user); SQLite runs the same SQL
-and picks the history rows by this import's timestamp. Unchanged rows are not touched and get no
-history row. Memory does not grow with the file: lines are sent in chunks, and Python holds only
+changed rows by id and INSERT ... SELECT of the new ones. A new row points to its import run (who,
+when, which file) and gets no history row; a changed row is a revision: on PostgreSQL the UPDATE feeds
+the history INSERT through RETURNING (one history_date, the acting user), SQLite runs the same SQL
+and picks the history rows by this import's timestamp. Before a row's first revision, its state as
+created is written to the history too ('+', dated and signed as its run), so the history of a revised
+row starts with the value it replaced. Unchanged rows are not touched and get no history row. Memory does not grow with the file: lines are sent in chunks, and Python holds only
 the distinct values of the lookup columns.
 """
 
@@ -750,10 +752,10 @@ class ObservationStage:
             )
         return result
 
-    def write(self, *, user_id: int | None, reason: str) -> ObservationSummary:
-        """Update the changed rows, insert the new ones; a history row for each (one statement per kind)."""
+    def write(self, *, run_id: int, user_id: int | None, reason: str) -> ObservationSummary:
+        """Update the changed rows (each a revision in the history), insert the new ones (pointing to the run)."""
         try:
-            return self._write(user_id=user_id, reason=reason)
+            return self._write(run_id=run_id, user_id=user_id, reason=reason)
         except IntegrityError:
             # Only another import or edit storing one of these observations since they were classified as new.
             raise ImportFailed(
@@ -770,7 +772,7 @@ class ObservationStage:
                 ]
             ) from None
 
-    def _write(self, *, user_id: int | None, reason: str) -> ObservationSummary:
+    def _write(self, *, run_id: int, user_id: int | None, reason: str) -> ObservationSummary:
         rows_table = self._classify()
         now = timezone.now()
         stamp = now if self.is_postgres else connection.ops.adapt_datetimefield_value(now)
@@ -781,8 +783,8 @@ class ObservationStage:
             f"FROM {rows_table} r WHERE o.id = r.existing_id AND r.is_changed"
         )
         insert = (
-            f"INSERT INTO monitoring_observation (created_at, updated_at, {', '.join(values)}) "
-            f"SELECT %s, %s, {', '.join(values)} FROM {rows_table} r WHERE r.existing_id IS NULL"
+            f"INSERT INTO monitoring_observation (created_at, updated_at, import_run_id, {', '.join(values)}) "
+            f"SELECT %s, %s, %s, {', '.join(values)} FROM {rows_table} r WHERE r.existing_id IS NULL"
         )
         fields = [f.column for f in Observation._meta.concrete_fields]
         history = (
@@ -790,8 +792,22 @@ class ObservationStage:
             f"history_change_reason, history_type, history_user_id) "
             f"SELECT {', '.join(fields)}"
         )
+        # A row about to be revised for the first time: its state as created, dated and signed as its run
+        # (a row created through a form already has its '+' row). Runs before the UPDATE, so it reads the old values.
+        as_created = (
+            f"INSERT INTO monitoring_historicalobservation ({', '.join(fields)}, history_date, "
+            f"history_change_reason, history_type, history_user_id) "
+            f"SELECT {', '.join(f'o.{c}' for c in fields)}, COALESCE(run.started_at, o.created_at), "
+            f"COALESCE(run.reason, ''), '+', run.user_id "
+            f"FROM {rows_table} r JOIN monitoring_observation o ON o.id = r.existing_id "
+            f"LEFT JOIN monitoring_importrun run ON run.id = o.import_run_id "
+            f"WHERE r.is_changed AND NOT EXISTS "
+            f"(SELECT 1 FROM monitoring_historicalobservation h WHERE h.id = o.id) ORDER BY r.row_no"
+        )
         summary = ObservationSummary(staged=self.staged)
         with connection.cursor() as cursor:
+            if not self._all_new:
+                cursor.execute(as_created)
             if self.is_postgres:
                 # The history rows come from RETURNING: the same pass, the values exactly as stored.
                 if not self._all_new:
@@ -801,22 +817,16 @@ class ObservationStage:
                         [now, now, reason, "~", user_id],
                     )
                     summary.updated = cursor.rowcount
+            elif not self._all_new:
+                cursor.execute(update, [stamp])
+                summary.updated = cursor.rowcount
                 cursor.execute(
-                    f"WITH created AS ({insert} RETURNING {', '.join(fields)}) {history}, %s, %s, %s, %s FROM created",
-                    [now, now, now, reason, "+", user_id],
+                    f"{history}, %s, %s, '~', %s FROM monitoring_observation WHERE updated_at = %s",
+                    [stamp, reason, user_id, stamp],
                 )
-                summary.created = cursor.rowcount
-            else:
-                if not self._all_new:
-                    cursor.execute(update, [stamp])
-                    summary.updated = cursor.rowcount
-                cursor.execute(insert, [stamp, stamp])
-                summary.created = cursor.rowcount
-                cursor.execute(
-                    f"{history}, %s, %s, CASE WHEN created_at = %s THEN '+' ELSE '~' END, %s "
-                    f"FROM monitoring_observation WHERE updated_at = %s",
-                    [stamp, reason, stamp, user_id, stamp],
-                )
+            # New rows: no history row; the run they point to says who entered them and when.
+            cursor.execute(insert, [stamp, stamp, run_id])
+            summary.created = cursor.rowcount
         return summary
 
     # --- helpers -------------------------------------------------------------------------------

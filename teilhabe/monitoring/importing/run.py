@@ -8,14 +8,16 @@ problem, also one found while writing, rolls the whole run back: the database is
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from teilhabe.monitoring.models import Indicator
+from teilhabe.monitoring.models import ImportRun, Indicator
 
 from .cells import DecimalMode
 from .concept import CREATE, TABLES, UNCHANGED, UPDATE, ConceptTable, Context, Record, same
@@ -42,6 +44,7 @@ class ImportReport:
     tables: list[TableReport]
     files: list[str]
     dry_run: bool = False
+    run_id: int | None = None  # the ImportRun record (rolled back with a dry run)
 
     def counts(self) -> dict[str, list[int]]:
         return {table.kind: [table.created, table.updated, table.unchanged] for table in self.tables}
@@ -123,6 +126,8 @@ def _run(
     progress: ProgressFactory | None,
 ) -> ImportReport:
     context = Context(problems=problems, decimal=decimal, user=user, reason=(reason or _import_reason(sources))[:100])
+    started_at = timezone.now()
+    files = _file_records(sources)
     context.existing = {kind: table.existing() for kind, table in TABLES.items()}
     context.existing["indicator_codes"] = {(code,): None for code in Indicator.objects.values_list("code", flat=True)}
     read: dict[str, list[Record]] = {kind: [] for kind in TABLES}
@@ -161,6 +166,9 @@ def _run(
     if problems:
         raise ImportFailed(problems.problems)
 
+    run = ImportRun.objects.create(
+        user=user if getattr(user, "pk", None) else None, reason=context.reason, started_at=started_at, files=files
+    )
     reports = []
     for kind, table in TABLES.items():
         reports.append(_classify_and_write(kind, table, context))
@@ -171,7 +179,7 @@ def _run(
     if stage.staged:
         if want_samples:
             observations.samples = stage.samples()
-        summary = stage.write(user_id=getattr(user, "pk", None), reason=context.reason)
+        summary = stage.write(run_id=run.pk, user_id=getattr(user, "pk", None), reason=context.reason)
         observations.created, observations.updated, observations.unchanged = (
             summary.created,
             summary.updated,
@@ -180,7 +188,30 @@ def _run(
     stage.drop()
     reports.append(observations)
     present = {source.kind for source in sources}
-    return ImportReport([r for r in reports if r.kind in present], [source.label for source in sources])
+    report = ImportReport(
+        [r for r in reports if r.kind in present], [source.label for source in sources], run_id=run.pk
+    )
+    run.counts = report.counts()
+    run.finished_at = timezone.now()
+    run.save(update_fields=["counts", "finished_at"])
+    return report
+
+
+def _file_records(sources: list[Source]) -> list[dict]:
+    """Name, SHA-256 and size of each file read (a workbook once, however many sheets it has)."""
+    records: dict[Path, dict] = {}
+    for source in sources:
+        if source.path in records:
+            continue
+        digest = hashlib.sha256()
+        size = 0
+        with open(source.path, "rb") as handle:
+            while block := handle.read(1 << 20):
+                digest.update(block)
+                size += len(block)
+        name = source.label.rsplit(" [", 1)[0] if source.sheet else source.label
+        records[source.path] = {"name": name, "sha256": digest.hexdigest(), "bytes": size}
+    return list(records.values())
 
 
 def _import_reason(sources: list[Source]) -> str:
