@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from teilhabe.surveys.estimates import Estimate, Method, as_weights, weighted_share
+from teilhabe.surveys.estimates import Estimate, as_weights, weighted_share
 
 UNRANKED = 0  # place recorded in the place matrix for an item a respondent did not rank
 
@@ -81,7 +81,7 @@ def aggregate_places(
     """Array entry point of ``aggregate_rankings``: ``places`` as built by ``place_matrix``.
 
     Respondents with weight 0 are left out. Top-k shares use the Wilson
-    interval, with Kish's effective sample size when weighted.
+    interval, or the linearised interval when weighted (``weighted_share``).
     """
     _item_columns(items)
     item_count = len(items)
@@ -104,16 +104,13 @@ def aggregate_places(
     ranked_weight = weight_array @ is_ranked if places.size else np.zeros(item_count)
     place_sum = weight_array @ places if places.size else np.zeros(item_count)
     in_top_k = is_ranked & (places <= k)
-    method = Method.WILSON if weights is None else Method.WILSON_KISH
 
     results = []
     for column, item in enumerate(items):
         results.append(
             ItemRanking(
                 item=item,
-                top_k_share=weighted_share(
-                    in_top_k[:, column], None if weights is None else weight_array, method=method
-                ),
+                top_k_share=weighted_share(in_top_k[:, column], None if weights is None else weight_array),
                 times_ranked=int(is_ranked[:, column].sum()),
                 mean_rank=float(place_sum[column] / ranked_weight[column]) if ranked_weight[column] > 0 else None,
                 borda_score=float(borda[column]),

@@ -62,7 +62,7 @@ def test_worked_example_weighted(item, borda, normalised, top_2_share, mean_rank
     assert result.borda_score == borda
     assert result.borda_normalised == pytest.approx(normalised, rel=1e-15)
     assert result.top_k_share.estimate == pytest.approx(top_2_share, rel=1e-15)
-    assert result.top_k_share.method is Method.WILSON_KISH
+    assert result.top_k_share.method is Method.LINEARISATION
     assert result.top_k_share.n_effective == pytest.approx(36 / 8, rel=1e-15)
     assert result.mean_rank == pytest.approx(mean_rank, rel=1e-15)
 
