@@ -27,6 +27,11 @@ import urllib.request
 from http.cookiejar import CookieJar
 from pathlib import Path
 
+try:
+    from bench import report
+except ModuleNotFoundError:  # run as a script: bench/ is on the path, not the repository
+    import report
+
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE_NAME = "teilhabe_bench_survey"
 SERVER = os.environ.get("TEILHABE_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/")
@@ -396,6 +401,22 @@ def _measure(label: str, environment: dict[str, str], setup: dict, directory: Pa
         f"({'none lost' if lost_responses == 0 and lost_rows == 0 else 'SOME LOST'}; stored beyond the counted "
         f"successes, i.e. in flight when wrk stopped: {stored_responses - survey['ok']} and "
         f"{stored_rows - baseline['ok']}, at most {ROUNDS * CONNECTIONS} each)"
+    )
+    report.record(
+        f"survey submissions, {label} (baseline: minimal insert view; successes only)",
+        survey["rate"],
+        baseline["rate"],
+        unit="requests/s",
+        goal=f">= {GOAL_RATIO} of the minimal view",
+        met=ratio >= GOAL_RATIO,
+    )
+    report.record(
+        f"survey responses lost, {label}",
+        lost_responses,
+        unit="",
+        goal="0",
+        met=lost_responses == 0 and lost_rows == 0,
+        note=f"{survey['failed']} non-2xx/3xx answers, {survey['socket_errors']} socket errors",
     )
 
 
