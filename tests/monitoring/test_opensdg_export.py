@@ -1,0 +1,198 @@
+"""`teilhabe export_opensdg` (teilhabe/monitoring/opensdg_export.py): an edition as an Open SDG data repository.
+
+The round trip export → import into an empty database → export must give the same bytes, for a
+dataset built natively (factories) and for the real repository in tests/data/opensdg-canada-cif.
+The "empty database" of the second import is had by rolling the first import back.
+"""
+
+import csv
+import datetime
+from io import StringIO
+from pathlib import Path
+
+import pytest
+import yaml
+from django.core.management import call_command
+from django.db import transaction
+
+from teilhabe.monitoring import services
+from teilhabe.monitoring.models import BreakdownDimension, Edition, Geography, Indicator, Observation
+from teilhabe.monitoring.opensdg import list_indicator_ids, read_indicator
+from teilhabe.monitoring.opensdg_export import export_opensdg
+from teilhabe.monitoring.opensdg_import import import_opensdg
+from tests.monitoring.factories import (
+    AreaOfActionFactory,
+    CategoryFactory,
+    DimensionFactory,
+    DistrictFactory,
+    EditionFactory,
+    GeographyFactory,
+    IndicatorFactory,
+    IndicatorVersionFactory,
+    ObservationFactory,
+    TargetFactory,
+)
+
+CANADA = Path(__file__).resolve().parents[1] / "data" / "opensdg-canada-cif"
+
+
+@pytest.fixture
+def actor(db):
+    return services.get_system_actor("import_opensdg")
+
+
+def files(directory: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+def export(edition_code: str, directory: Path) -> dict[str, bytes]:
+    export_opensdg(edition=Edition.objects.get(code=edition_code), directory=directory)
+    return files(directory)
+
+
+def reimport_and_export(first: Path, second: Path, actor, edition_code: str) -> dict[str, bytes]:
+    assert not Observation.objects.exists() and not Indicator.objects.exists(), "the database is not empty"
+    import_opensdg(repository=first, user=actor, edition_code=edition_code)
+    return export(edition_code, second)
+
+
+def native_dataset() -> Edition:
+    """Two indicators as a city keeps them: German and English titles, a breakdown, districts, a target."""
+    edition = EditionFactory(code="konzept-2017", title="Integrationskonzept 2017")
+    area = AreaOfActionFactory(edition=edition, code="bildung")
+    city = GeographyFactory(code="hh", name="Hamburg")
+    altona = DistrictFactory(code="hh-altona", name="Altona", parent=city)
+    sex = DimensionFactory(code="sex", name="Geschlecht", name_en="Sex")
+    CategoryFactory(dimension=sex, code="female", name="weiblich", name_en="Female")
+    school = IndicatorVersionFactory(
+        indicator=IndicatorFactory(code="2.1"),
+        area=area,
+        title="Schulabschlussquote",
+        title_en="School-leaving rate",
+        title_de="Schulabschlussquote",
+        unit="%",
+        unit_en="%",
+    )
+    school.breakdowns.set([sex])
+    TargetFactory(indicator=school.indicator, edition=edition, geography=city, baseline_year=2015, target_value=92.5)
+    values = {2015: 80.0, 2016: 81.25, 2017: 83.0}
+    for year, value in values.items():
+        ObservationFactory(indicator=school.indicator, geography=city, year=year, value=value)
+        ObservationFactory(indicator=school.indicator, geography=city, year=year, value=value + 2,
+                           breakdown_key="sex=female")
+        ObservationFactory(indicator=school.indicator, geography=altona, year=year, value=value - 5)
+    ObservationFactory(indicator=school.indicator, geography=city, period="2016/17", value=82.5,
+                       note="Schuljahr; vorläufig")
+    # Not public: released tomorrow, and withheld for too few cases.
+    ObservationFactory(indicator=school.indicator, geography=city, year=2018, value=84.0,
+                       released_on=datetime.date.today() + datetime.timedelta(days=1))
+    ObservationFactory(indicator=school.indicator, geography=altona, year=2018, value=71.0, sample_size=2)
+    jobs = IndicatorVersionFactory(
+        indicator=IndicatorFactory(code="3.4"), area=area, title="Erwerbstätigenquote", title_en="",
+        unit="Prozent", direction="negative",
+    )
+    ObservationFactory(indicator=jobs.indicator, geography=city, year=2020, value=61.0)
+    return edition
+
+
+def test_native_export_writes_an_open_sdg_repository(tmp_path, db):
+    native_dataset()
+
+    written = export("konzept-2017", tmp_path / "a")
+
+    assert sorted(written) == [
+        "config_data.yml",
+        "data/indicator_2-1.csv",
+        "data/indicator_3-4.csv",
+        "meta/2-1.yml",
+        "meta/3-4.yml",
+        "translations/de/indicators.yml",
+        "translations/en/indicators.yml",
+    ]
+    assert written["data/indicator_2-1.csv"].decode() == (
+        "Year,Sex,Units,GeoCode,COMMENT_OBS,Value\n"
+        "2015,,%,,,80\n"
+        "2016,,%,,,81.25\n"
+        "2016/17,,%,,Schuljahr; vorläufig,82.5\n"
+        "2017,,%,,,83\n"
+        "2015,,%,altona,,75\n"
+        "2016,,%,altona,,76.25\n"
+        "2017,,%,altona,,78\n"
+        "2015,Female,%,,,82\n"
+        "2016,Female,%,,,83.25\n"
+        "2017,Female,%,,,85\n"
+    )
+    meta = yaml.safe_load(written["meta/2-1.yml"])
+    assert meta["indicator_name"] == "indicators.2-1-title"
+    assert meta["progress_calculation_options"] == [
+        {"direction": "positive", "target": 92.5, "target_year": 2030, "base_year": 2015}
+    ]
+    assert yaml.safe_load(written["translations/de/indicators.yml"]) == {
+        "2-1-title": "Schulabschlussquote", "3-4-title": "Erwerbstätigenquote"
+    }
+    # No English title: the German one stands in, so that the import names the indicator.
+    assert yaml.safe_load(written["translations/en/indicators.yml"])["3-4-title"] == "Erwerbstätigenquote"
+
+
+def test_withheld_and_unreleased_values_are_not_exported(tmp_path, db):
+    native_dataset()
+
+    written = export("konzept-2017", tmp_path / "a")
+
+    assert b"2018" not in written["data/indicator_2-1.csv"]
+    assert Observation.objects.filter(period="2018").count() == 2
+
+
+def test_native_round_trip_is_identical(tmp_path, actor):
+    with transaction.atomic():
+        native_dataset()
+        first = export("konzept-2017", tmp_path / "a")
+        transaction.set_rollback(True)
+
+    second = reimport_and_export(tmp_path / "a", tmp_path / "b", actor, "konzept-2017")
+
+    assert second == first
+    # The import read what the export wrote: titles in both languages, the unit as an attribute, districts.
+    version = Indicator.objects.get(code="2-1").versions.get()
+    assert (version.title_de, version.title_en, version.unit_en) == ("Schulabschlussquote", "School-leaving rate", "%")
+    assert version.profile_parameters["opensdg"]["attributes"] == {"Units": "%"}
+    assert list(version.breakdowns.values_list("name_en", flat=True)) == ["Sex"]
+    assert Geography.objects.get(code="konzept-2017-altona").parent.code == "konzept-2017"
+    assert Observation.objects.get(indicator=version.indicator, period="2016/17").note == (
+        "COMMENT_OBS: Schuljahr; vorläufig"
+    )
+
+
+def test_canada_round_trip_is_identical(tmp_path, actor):
+    with transaction.atomic():
+        import_opensdg(repository=CANADA, user=actor, edition_code="cif")
+        stored = Observation.objects.count()
+        first = export("cif", tmp_path / "a")
+        transaction.set_rollback(True)
+
+    second = reimport_and_export(tmp_path / "a", tmp_path / "b", actor, "cif")
+
+    assert sorted(second) == sorted(first)
+    different = [name for name in first if first[name] != second[name]]
+    assert not different, different
+    # Every stored value was exported (nothing in this data set is withheld), and every indicator.
+    exported_rows = sum(
+        len(list(csv.reader(StringIO(content.decode())))) - 1
+        for name, content in first.items()
+        if name.startswith("data/")
+    )
+    assert exported_rows == stored == Observation.objects.count()
+    assert list_indicator_ids(tmp_path / "a") == list_indicator_ids(CANADA)
+
+
+def test_canada_export_keeps_breakdowns_attributes_and_options(tmp_path, actor):
+    import_opensdg(repository=CANADA, user=actor, edition_code="cif")
+
+    export("cif", tmp_path / "a")
+
+    original, exported = read_indicator(CANADA, "11-1-1"), read_indicator(tmp_path / "a", "11-1-1")
+    assert exported.names["en"] == original.names["en"] and exported.names["fr"] == original.names["fr"]
+    assert exported.progress_calculation_options == original.progress_calculation_options
+    assert sorted((r.year, r.value, r.cell("Series"), r.cell("Units")) for r in exported.rows) == sorted(
+        (r.year, r.value, r.cell("Series"), r.cell("Units")) for r in original.rows if r.value is not None
+    )
