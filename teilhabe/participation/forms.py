@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.functional import lazy
 from django.utils.translation import gettext
@@ -51,7 +52,13 @@ class ContributionForm(forms.Form):
         # Formatted when the form is rendered, in the visitor's language (not once at import time).
         help_text=lazy(_text_help, str)(),
     )
-    language = forms.ChoiceField(label=_("Language you write in"), choices=Language.choices)
+    # Left at "recognise it", the language is detected from the text (services.settle_language).
+    language = forms.ChoiceField(
+        label=_("Language you write in"),
+        choices=[("", _("Recognise it from my text")), *Language.choices],
+        required=False,
+        initial="",
+    )
     areas = forms.ModelMultipleChoiceField(
         label=_("Areas of action it concerns (optional)"),
         required=False,
@@ -79,8 +86,7 @@ class ContributionForm(forms.Form):
             edition_id=procedure.edition_id, parent__isnull=True
         ).order_by("position", "code")
         self.fields["district"].queryset = _districts()
-        if language in Language.values:
-            self.fields["language"].initial = language
+        self.page_language = language
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
 
     def clean_text(self) -> str:
@@ -112,7 +118,9 @@ class RecordContributionForm(forms.Form):
         max_length=services.MAX_TEXT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
-    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+    language = forms.ChoiceField(
+        label=_("Language"), choices=[("", _("Recognise it from the text")), *Language.choices], required=False
+    )
     areas = forms.ModelMultipleChoiceField(
         label=_("Areas of action"),
         required=False,
@@ -767,3 +775,48 @@ class ContributionBrowseForm(forms.Form):
 
     def clean_q(self) -> str:
         return " ".join(self.cleaned_data["q"].split())
+
+
+class LanguageCorrectionForm(forms.Form):
+    """Staff correct the language a contribution was recorded or detected in."""
+
+    language = forms.ChoiceField(label=_("Written in"), choices=Language.choices)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "language-correction-%s")  # unique beside the review page's other forms
+        super().__init__(*args, **kwargs)
+
+
+# The evaluation form writes the justification in German and English; other languages are translations.
+LANGUAGES_OF_THE_FORM = ("de", "en")
+
+
+class JustificationTranslationForm(forms.Form):
+    """The public justification in a resident's language, written or checked by staff."""
+
+    language = forms.ChoiceField(label=_("Language"))
+    text = forms.CharField(label=_("Justification in this language"), widget=forms.Textarea(attrs={"rows": 6}))
+    is_machine_assisted = forms.BooleanField(
+        label=_("Made with the help of a machine translation, which I have checked"), required=False
+    )
+    engine = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "justification-translation-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [
+            (code, name) for code, name in settings.LANGUAGES if code not in LANGUAGES_OF_THE_FORM
+        ]
+
+
+class JustificationDraftForm(forms.Form):
+    """Ask the translation server for a draft of the justification in one language."""
+
+    language = forms.ChoiceField(label=_("Language"))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "justification-draft-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [
+            (code, name) for code, name in settings.LANGUAGES if code not in LANGUAGES_OF_THE_FORM
+        ]

@@ -878,8 +878,8 @@ class JustificationTranslation(models.Model):
     """
 
     class Origin(models.TextChoices):
-        STAFF = "staff", _("translated by staff")
-        MACHINE_APPROVED = "machine_approved", _("machine-assisted, checked by staff")
+        STAFF = "staff", _("translated by the authority")
+        MACHINE_APPROVED = "machine_approved", _("machine translation, checked by the authority")
 
     evaluation = models.ForeignKey(
         Evaluation, verbose_name=_("evaluation"), on_delete=models.CASCADE, related_name="justification_translations"

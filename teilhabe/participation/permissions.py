@@ -174,6 +174,22 @@ def can_view_opinions(user: AnyUser, review: Review) -> bool:
     return bool(actor_kinds(user, review))
 
 
+def can_handle_language(user: AnyUser, contribution: Contribution) -> bool:
+    """Correct a contribution's language and ask for its machine translation: whoever moderates it or reviews
+    it (the department, its moderators, the lead and co-authorities of its current assignment)."""
+    if can_moderate(user, contribution):
+        return True
+    review = getattr(contribution, "review", None)
+    return review is not None and can_view_review(user, review)
+
+
+def can_translate_justification(user: AnyUser, review: Review) -> bool:
+    """Add or replace the translation of an evaluation's public justification: the department, who publishes,
+    and the lead authority, who wrote it."""
+    kinds = actor_kinds(user, review)
+    return workflow.ActorKind.DEPARTMENT in kinds or workflow.ActorKind.LEAD_AUTHORITY in kinds
+
+
 def can_view_internal_contribution(user: AnyUser, contribution: Contribution, review: Review | None) -> bool:
     """Unpublished or hidden contributions: the department, the reviewing authorities, the event's moderators."""
     if is_department_admin(user):

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from teilhabe.monitoring.models import AreaOfAction, Assessment, Geography, Indicator, Measure
 
-from . import permissions, similarity, workflow
+from . import machine_translation, permissions, similarity, workflow
 from .models import (
     Assignment,
     Bundle,
@@ -32,6 +32,8 @@ from .models import (
     Evaluation,
     Event,
     EventAttendance,
+    JustificationTranslation,
+    MachineTranslation,
     Opinion,
     Phase,
     Procedure,
@@ -784,6 +786,11 @@ def _similarity_stamp(procedure_id: int) -> tuple:
         hidden=Count("pk", filter=Q(moderation_state=Contribution.Moderation.HIDDEN)),
         published=Count("pk", filter=Q(moderation_state=Contribution.Moderation.PUBLISHED)),
     )
+    # German machine translations take part in the comparison, so a new or changed one changes the corpus.
+    translations = MachineTranslation.objects.filter(contribution__procedure_id=procedure_id).aggregate(
+        n=Count("pk"), changed=Max("translated_at")
+    )
+    contributions["translations"] = (translations["n"], translations["changed"])
     bundles = Bundle.objects.filter(procedure_id=procedure_id).aggregate(
         n=Count("pk"), last=Max("pk"), changed=Max("updated_at"), length=Sum(Length("title_de") + Length("title_en"))
     )
@@ -796,9 +803,17 @@ def _prepare_similarity_corpus(procedure_id: int, *, published_only: bool) -> si
     )
     if published_only:
         rows = rows.filter(moderation_state=Contribution.Moderation.PUBLISHED)
-    rows = rows.order_by("-pk").values_list("pk", "title", "text", "language", "bundle_id")[:SUGGESTION_CANDIDATE_LIMIT]
+    rows = list(
+        rows.order_by("-pk").values_list("pk", "title", "text", "language", "bundle_id")[:SUGGESTION_CANDIDATE_LIMIT]
+    )
+    german = _current_german_translations(rows)
     documents = [
-        similarity.Document(pk, similarity.Text(f"{title} {text}", language), bundle)
+        similarity.Document(
+            pk,
+            similarity.Text(f"{title} {text}", language),
+            bundle,
+            translations=(german[pk],) if pk in german else (),
+        )
         for pk, title, text, language, bundle in rows
     ]
     groups = [
@@ -815,6 +830,42 @@ def _prepare_similarity_corpus(procedure_id: int, *, published_only: bool) -> si
         ).values_list("pk", "title_de", "summary_de", "title_en", "summary_en")
     ]
     return similarity.Corpus(documents, groups)
+
+
+def _current_german_translations(rows: Sequence[tuple]) -> dict[int, similarity.Text]:
+    """The German machine translations of these (pk, title, text, language, bundle) rows that still match
+    their contribution, as texts to compare: a proposal in Arabic then meets the same proposal in German."""
+    by_pk = {row[0]: row for row in rows if row[3] != "de"}
+    if not by_pk:
+        return {}
+    found = {}
+    for translation in MachineTranslation.objects.filter(contribution_id__in=list(by_pk), target_language="de"):
+        pk, title, text, language, _bundle = by_pk[translation.contribution_id]
+        if translation.source_digest == machine_translation.source_digest(language=language, title=title, text=text):
+            found[pk] = similarity.Text(f"{translation.title} {translation.text}", "de")
+    return found
+
+
+def list_justification_translations(evaluations: Iterable[Evaluation]) -> dict[int, list[JustificationTranslation]]:
+    """The translations of these evaluations' justifications, by evaluation, in language order (one query)."""
+    found: dict[int, list[JustificationTranslation]] = defaultdict(list)
+    keys = [evaluation.pk for evaluation in evaluations]
+    if keys:
+        for translation in JustificationTranslation.objects.filter(evaluation_id__in=keys).order_by("language"):
+            found[translation.evaluation_id].append(translation)
+    return dict(found)
+
+
+def get_staff_translation(contribution: Contribution, target: str = "de") -> MachineTranslation | None:
+    """The machine translation of the contribution staff may read beside it, when it matches the current
+    title, text and language (an outdated one is not shown)."""
+    translation = MachineTranslation.objects.filter(contribution=contribution, target_language=target).first()
+    digest = machine_translation.source_digest(
+        language=contribution.language, title=contribution.title, text=contribution.text
+    )
+    if translation is None or translation.source_digest != digest:
+        return None
+    return translation
 
 
 def list_similar_contributions(
@@ -854,8 +905,13 @@ def _suggest_similar(
     excluded = [contribution.pk]
     if contribution.bundle_id:
         excluded += list(Contribution.objects.filter(bundle_id=contribution.bundle_id).values_list("pk", flat=True))
+    texts = [similarity.Text(f"{contribution.title} {contribution.text}", contribution.language)]
+    german = _current_german_translations(
+        [(contribution.pk, contribution.title, contribution.text, contribution.language, contribution.bundle_id)]
+    )
+    texts.extend(german.values())
     return corpus.suggest(
-        similarity.Text(f"{contribution.title} {contribution.text}", contribution.language),
+        texts,
         limit=limit,
         exclude=excluded,
         exclude_bundles=[contribution.bundle_id] if contribution.bundle_id else [],

@@ -25,7 +25,7 @@ from teilhabe.core.sanitize import sanitize_html
 from teilhabe.core.uploads import validate_upload
 from teilhabe.monitoring.models import AreaOfAction, Geography, Indicator, Measure, SubGoal, Target
 
-from . import permissions, similarity, tasks, workflow
+from . import languages, machine_translation, permissions, similarity, tasks, workflow
 from .models import (
     ACTION_LABELS,
     REVIEW_STATE_LABELS,
@@ -37,6 +37,8 @@ from .models import (
     Event,
     EventAttachment,
     EventAttendance,
+    JustificationTranslation,
+    MachineTranslation,
     Opinion,
     Procedure,
     Registration,
@@ -302,11 +304,18 @@ def submit_online_contribution(
     district: Geography | None = None,
     contact_email: str = "",
     has_consented: bool = False,
+    page_language: str = "",
 ) -> Contribution:
-    """A resident's contribution from the online form: anonymous unless they consent, held for moderation."""
+    """A resident's contribution from the online form: anonymous unless they consent, held for moderation.
+
+    An empty `language` means the resident did not say: it is detected from the text (settle_language).
+    """
     if not procedure.is_open_for_contributions:
         raise ValidationError(_("This procedure does not take online contributions at the moment."))
     title, text = _check_contribution_text(title=title, text=text)
+    language, language_origin = settle_language(
+        title=title, text=text, chosen=language, page_language=page_language
+    )
     contact_email = (contact_email or "").strip()
     if contact_email and not has_consented:
         raise ValidationError({"consent": _("Please confirm that we may use your e-mail address, or leave it out.")})
@@ -319,6 +328,7 @@ def submit_online_contribution(
         title=title,
         text=text,
         language=language,
+        language_origin=language_origin,
         source=Contribution.Source.ONLINE_FORM,
         district=district,
         contact_email=contact_email,
@@ -328,6 +338,7 @@ def submit_online_contribution(
     )
     if contact_email:
         _ask_for_confirmation(contribution)
+    _queue_machine_translation(contribution)
     return contribution
 
 
@@ -357,16 +368,18 @@ def record_contribution(
     elif not permissions.can_manage_procedure(actor):
         raise PermissionDenied
     title, text = _check_contribution_text(title=title, text=text)
+    language, language_origin = settle_language(title=title, text=text, chosen=language)
     _check_district(district)
     now = timezone.now()
     _public_data_changed()
-    return _create_contribution(
+    contribution = _create_contribution(
         procedure=procedure,
         areas=_check_areas(procedure, areas),
         kind=kind,
         title=title,
         text=text,
         language=language,
+        language_origin=language_origin,
         source=source,
         event=event,
         district=district or (event.district if event else None),
@@ -375,6 +388,8 @@ def record_contribution(
         moderated_by=actor,
         recorded_by=actor,
     )
+    _queue_machine_translation(contribution)
+    return contribution
 
 
 @transaction.atomic
@@ -437,6 +452,7 @@ def edit_contribution_for_anonymisation(
         ]
     )
     _public_data_changed()
+    _queue_machine_translation(contribution)  # staff read the edited text, so its translation follows it
     return contribution
 
 
@@ -1303,3 +1319,175 @@ def _notify_followers(review: Review, evaluation: Evaluation) -> None:
         transaction.on_commit(
             lambda pk=pk: tasks.send_follower_notice.enqueue(subscription_id=pk, review_id=review.pk)
         )
+
+
+# --- Languages: detection, correction, machine translation for staff, translated justifications ----------
+# (docs/translations.md)
+
+
+def accepted_languages() -> list[str]:
+    """The languages contributions are accepted in (participation.models.Language)."""
+    from .models import Language
+
+    return list(Language.values)
+
+
+def settle_language(*, title: str, text: str, chosen: str, page_language: str = "") -> tuple[str, str]:
+    """The contribution's language and how it was set: as chosen when one was chosen; else detected offline
+    from the text among the accepted languages; else assumed to be the page's language (German by default)."""
+    from .models import Language, LanguageOrigin
+
+    if chosen:
+        if chosen not in Language.values:
+            raise ValidationError({"language": _("Choose one of the languages offered.")})
+        return chosen, LanguageOrigin.CHOSEN
+    detected = languages.detect_language(f"{title}\n{text}", accepted_languages())
+    if detected in Language.values:
+        return detected, LanguageOrigin.DETECTED
+    fallback = page_language if page_language in Language.values else settings.LANGUAGE_CODE
+    return fallback, LanguageOrigin.ASSUMED
+
+
+def is_machine_translation_configured() -> bool:
+    """Whether the city runs a translation server; without one no text leaves this server."""
+    return bool(settings.TEILHABE_TRANSLATION_URL)
+
+
+def _translation_client() -> machine_translation.LibreTranslateClient:
+    return machine_translation.LibreTranslateClient(
+        settings.TEILHABE_TRANSLATION_URL,
+        api_key=settings.TEILHABE_TRANSLATION_API_KEY,
+        timeout=settings.TEILHABE_TRANSLATION_TIMEOUT_SECONDS,
+    )
+
+
+def translation_digest(contribution: Contribution) -> str:
+    return machine_translation.source_digest(
+        language=contribution.language, title=contribution.title, text=contribution.text
+    )
+
+
+def needs_machine_translation(contribution: Contribution, target: str = "de") -> bool:
+    return is_machine_translation_configured() and contribution.language != target
+
+
+def _queue_machine_translation(contribution: Contribution) -> None:
+    if needs_machine_translation(contribution):
+        pk = contribution.pk
+        transaction.on_commit(lambda: tasks.translate_contribution.enqueue(contribution_id=pk))
+
+
+def translate_contribution(
+    *, contribution: Contribution, actor: User | None = None, target: str = "de"
+) -> MachineTranslation:
+    """Ask the translation server for the contribution's title and text in `target` and keep the answer,
+    with engine and date, for staff. Not atomic on purpose: no database transaction waits for the network.
+
+    `actor` is None for the background job queued when the contribution arrives. Raises ValidationError when
+    no server is configured, the text is already in `target`, or the server fails (the message says how).
+    """
+    if actor is not None and not permissions.can_handle_language(actor, contribution):
+        raise PermissionDenied
+    if not is_machine_translation_configured():
+        raise ValidationError(_("No translation server is configured; nothing was sent."))
+    if contribution.language == target:
+        raise ValidationError(_("The contribution is already in this language."))
+    texts = [contribution.title, contribution.text] if contribution.title else [contribution.text]
+    try:
+        answer = _translation_client().translate(texts, source=contribution.language, target=target)
+    except machine_translation.TranslationError as error:
+        raise ValidationError(_("The machine translation failed: %(reason)s") % {"reason": error}) from error
+    title, text = (answer.texts[0], answer.texts[1]) if contribution.title else ("", answer.texts[0])
+    translation, _created = MachineTranslation.objects.update_or_create(
+        contribution=contribution,
+        target_language=target,
+        defaults={
+            "source_language": contribution.language,
+            "title": title[:400],
+            "text": text,
+            "engine": answer.engine[:200],
+            "source_digest": translation_digest(contribution),
+            "translated_at": timezone.now(),
+            "requested_by": actor,
+        },
+    )
+    return translation
+
+
+@transaction.atomic
+def correct_contribution_language(*, actor: User, contribution: Contribution, language: str) -> Contribution:
+    """Staff set the language a contribution is written in (the history keeps who and when); a German machine
+    translation made from the old language is dropped and, where a server is configured, requested anew."""
+    from .models import Language, LanguageOrigin
+
+    if not permissions.can_handle_language(actor, contribution):
+        raise PermissionDenied
+    if language not in Language.values:
+        raise ValidationError({"language": _("Choose one of the languages offered.")})
+    contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
+    if language == contribution.language:
+        raise ValidationError({"language": _("The contribution is already recorded in this language.")})
+    contribution.language = language
+    contribution.language_origin = LanguageOrigin.CORRECTED
+    contribution._history_user = actor  # the history names who corrected it, also outside a request
+    contribution._change_reason = "language corrected"
+    contribution.save(update_fields=["language", "language_origin", "updated_at"])
+    MachineTranslation.objects.filter(contribution=contribution).delete()
+    _queue_machine_translation(contribution)
+    return contribution
+
+
+@transaction.atomic
+def save_justification_translation(
+    *,
+    actor: User,
+    evaluation: Evaluation,
+    language: str,
+    text: str,
+    is_machine_assisted: bool = False,
+    engine: str = "",
+) -> JustificationTranslation:
+    """Staff add (or replace) the public justification in a resident's language; a machine draft counts only
+    once a person approves it here, and is marked as machine-assisted on the public pages."""
+    review = evaluation.review
+    if not permissions.can_translate_justification(actor, review):
+        raise PermissionDenied
+    text = (text or "").strip()
+    errors: dict[str, str] = {}
+    if language not in dict(settings.LANGUAGES) or language in ("de", "en"):
+        # German and English are written in the evaluation form itself.
+        errors["language"] = _("Choose one of the site's languages other than German and English.")
+    _check_length(errors, "text", text, required=True)
+    if is_machine_assisted and not (engine or "").strip():
+        errors["is_machine_assisted"] = _("A machine-assisted translation starts from a machine draft: ask for one first.")
+    if errors:
+        raise ValidationError(errors)
+    Origin = JustificationTranslation.Origin
+    origin = Origin.MACHINE_APPROVED if is_machine_assisted else Origin.STAFF
+    translation, _created = JustificationTranslation.objects.update_or_create(
+        evaluation=evaluation,
+        language=language,
+        defaults={
+            "text": text,
+            "origin": origin,
+            "engine": (engine or "").strip()[:200] if is_machine_assisted else "",
+            "approved_by": actor,
+            "approved_at": timezone.now(),
+        },
+    )
+    _public_data_changed()
+    return translation
+
+
+def draft_justification_translation(*, actor: User, evaluation: Evaluation, language: str) -> tuple[str, str]:
+    """A machine draft of the justification in `language`, for staff to check before saving it: (text, engine).
+    Nothing is stored and nothing is published by this."""
+    if not permissions.can_translate_justification(actor, evaluation.review):
+        raise PermissionDenied
+    if not is_machine_translation_configured():
+        raise ValidationError(_("No translation server is configured; nothing was sent."))
+    try:
+        answer = _translation_client().translate([evaluation.justification], source="de", target=language)
+    except machine_translation.TranslationError as error:
+        raise ValidationError(_("The machine translation failed: %(reason)s") % {"reason": error}) from error
+    return answer.texts[0], answer.engine

@@ -93,11 +93,13 @@ class Text:
 
 @dataclass(frozen=True)
 class Document:
-    """A contribution: its key, its text (title and text), and the key of its bundle, if any."""
+    """A contribution: its key, its text (title and text), the key of its bundle, if any, and translations of
+    its text (the German machine translation), each compared as if the contribution had written it too."""
 
     key: int
     text: Text
     bundle: int | None = None
+    translations: tuple[Text, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -209,8 +211,9 @@ class Corpus:
         features: list[_Features] = []
         self._bundles: set[int] = set()
         for document in documents:
-            self._entries.append((Kind.CONTRIBUTION, document.key, document.bundle))
-            features.append(_Features.of(document.text))
+            for text in (document.text, *document.translations):
+                self._entries.append((Kind.CONTRIBUTION, document.key, document.bundle))
+                features.append(_Features.of(text))
             if document.bundle is not None:
                 self._bundles.add(document.bundle)
         for group in groups:
@@ -223,7 +226,7 @@ class Corpus:
 
     def suggest(
         self,
-        text: Text,
+        text: Text | Sequence[Text],
         *,
         limit: int = DEFAULT_LIMIT,
         threshold: float = DEFAULT_THRESHOLD,
@@ -236,15 +239,27 @@ class Corpus:
 
         `exclude` are contribution keys never suggested nor used for their bundle's score (the text's own
         contribution); `exclude_bundles` are bundles never suggested (the one it already belongs to).
+        Several texts (the original and its translation) are compared each, and the best score counts.
         """
         wanted = set(kinds)
+        excluded, excluded_bundles = set(exclude), set(exclude_bundles)
+        best: dict[tuple[Kind, int], float] = {}
+        for one in [text] if isinstance(text, Text) else text:
+            self._score(one, wanted, excluded, excluded_bundles, best)
+        ranked = sorted(
+            ((round(score, 1), kind, key) for (kind, key), score in best.items() if score >= threshold),
+            key=lambda item: (-item[0], item[1] != Kind.BUNDLE, item[2]),
+        )
+        return [Suggestion(kind=kind, key=key, score=score) for score, kind, key in ranked[:limit]]
+
+    def _score(
+        self, text: Text, wanted: set, excluded: set, excluded_bundles: set, best: dict[tuple[Kind, int], float]
+    ) -> None:
         query = _Features.of(text)
         if len(query.stems) < MIN_CONTENT_WORDS:
-            return []
-        excluded, excluded_bundles = set(exclude), set(exclude_bundles)
+            return
         stem_scores = self._stems.cosines(query.stems)
         gram_scores = self._grams.cosines(query.grams)
-        best: dict[tuple[Kind, int], float] = {}
         for index in stem_scores.keys() | gram_scores.keys():
             kind, key, bundle = self._entries[index]
             if kind == Kind.CONTRIBUTION and key in excluded:
@@ -258,11 +273,6 @@ class Corpus:
                     continue
                 if score > best.get(target, -1.0):
                     best[target] = score
-        ranked = sorted(
-            ((round(score, 1), kind, key) for (kind, key), score in best.items() if score >= threshold),
-            key=lambda item: (-item[0], item[1] != Kind.BUNDLE, item[2]),
-        )
-        return [Suggestion(kind=kind, key=key, score=score) for score, kind, key in ranked[:limit]]
 
 
 def suggest_similar(

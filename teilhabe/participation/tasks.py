@@ -106,17 +106,36 @@ def send_publication_notice(*, contribution_id: int) -> int:
     if contribution.contact_confirmed_at is None:
         return 0
     language = contribution.language if contribution.language in dict(settings.LANGUAGES) else None
+    evaluation = _published_evaluation(contribution)
+    # The justification in the contributor's language first (when the authority gave one), German beside it.
+    translated = (
+        evaluation.justification_translations.filter(language=contribution.language).first() if evaluation else None
+    )
     # The links open pages in the language the mail is written in, not in the publisher's.
     with translation.override(language or settings.LANGUAGE_CODE):
         context = {
             "contribution": contribution,
             "procedure": contribution.procedure,
+            "evaluation": evaluation,
+            "justification_german": (evaluation.justification_de or evaluation.justification) if evaluation else "",
+            "translated": translated,
             "link": site_url(contribution.get_receipt_url()),
             "remove_link": _remove_link(contribution),
         }
     return _send(
         template="publication_notice", context=context, recipients=[contribution.contact_email], language=language
     )
+
+
+def _published_evaluation(contribution):
+    """The published evaluation that answers the contribution: its own, or its bundle's."""
+    from .models import Review
+
+    review = Review.objects.filter(
+        bundle_id=contribution.bundle_id if contribution.bundle_id else None,
+        contribution_id=None if contribution.bundle_id else contribution.pk,
+    ).select_related("published_evaluation").first()
+    return review.published_evaluation if review is not None else None
 
 
 @task()
@@ -214,3 +233,26 @@ def send_follower_notice(*, subscription_id: int, review_id: int) -> int:
         "remove_link": _remove_link(subscription),
     }
     return _send(template="follower_notice", context=context, recipients=[subscription.email], language=language)
+
+
+@task()
+def translate_contribution(*, contribution_id: int) -> int:
+    """Ask the city's translation server for a German translation of a new contribution, for staff.
+
+    A failure is logged, not raised: staff can ask again with the button on the review page, which reports
+    the reason. Returns 1 when a translation was stored.
+    """
+    from django.core.exceptions import ValidationError
+
+    from . import services
+    from .models import Contribution
+
+    contribution = Contribution.objects.filter(pk=contribution_id).first()
+    if contribution is None or not services.needs_machine_translation(contribution):
+        return 0
+    try:
+        services.translate_contribution(contribution=contribution)
+    except ValidationError as error:
+        logger.warning("Machine translation of contribution %s failed: %s", contribution_id, " ".join(error.messages))
+        return 0
+    return 1

@@ -26,6 +26,11 @@ urlpatterns = [
     path("arbeit/vorgaenge/<int:pk>/buendeln/", views.bundle_create, name="bundle_create"),
     path("arbeit/vorgaenge/<int:pk>/zu-buendel/", views.bundle_add, name="bundle_add"),
     path("arbeit/vorgaenge/<int:pk>/herausnehmen/<int:contribution_pk>/", views.bundle_remove, name="bundle_remove"),
+    path("arbeit/beitraege/<int:pk>/sprache/", views.contribution_language, name="contribution_language"),
+    path("arbeit/beitraege/<int:pk>/uebersetzen/", views.contribution_translate, name="contribution_translate"),
+    path(
+        "arbeit/bewertungen/<int:pk>/uebersetzung/", views.justification_translation, name="justification_translation"
+    ),
     path("arbeit/moderation/", views.moderation_list, name="moderation_list"),
     path("arbeit/moderation/<int:pk>/", views.contribution_moderate, name="contribution_moderate"),
     path("arbeit/moderation/<int:pk>/bearbeiten/", views.contribution_anonymise, name="contribution_anonymise"),

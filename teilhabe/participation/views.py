@@ -29,7 +29,7 @@ from teilhabe.core.tabular import csv_lines
 from teilhabe.monitoring.models import AreaOfAction, Indicator
 
 from . import documentation, forms, permissions, queries, services, workflow
-from .models import REVIEW_STATE_LABELS, Bundle, Contribution, DocumentationBuild, Event, Review
+from .models import REVIEW_STATE_LABELS, Bundle, Contribution, DocumentationBuild, Evaluation, Event, Review
 
 PAGE_SIZE = 50
 QUEUE_PAGE_SIZE = 50
@@ -209,6 +209,7 @@ def contribution_create(request: HttpRequest, slug: str) -> HttpResponse:
                 district=data["district"],
                 contact_email=data["contact_email"],
                 has_consented=data["consent"],
+                page_language=get_language(),
             )
         except ValidationError as error:
             _form_errors(form, error)
@@ -652,6 +653,8 @@ def _review_context(request: HttpRequest, review: Review, bound_forms: dict | No
         if can_bundle_here:
             context["bundle_form"] = bound_forms.get("bundle_form") if bound_forms else None
             context["bundles"] = queries.list_open_bundles(procedure)
+        context.update(_language_context(user, contribution, bound_forms or {}))
+    context.update(_justification_context(user, review, evaluations, bound_forms or {}))
     try:
         from teilhabe.accounts.audit import list_history
     except ImportError:  # the audit trail is optional for this page
@@ -662,6 +665,126 @@ def _review_context(request: HttpRequest, review: Review, bound_forms: dict | No
             history = _without_original_text(history)
         context["history"] = history
     return context
+
+
+def _language_context(user, contribution: Contribution, bound_forms: dict) -> dict:
+    """The contribution's language, how it was set, the control to correct it, and the German machine
+    translation beside the original (only where the city configured a translation server)."""
+    can_handle = permissions.can_handle_language(user, contribution)
+    configured = services.is_machine_translation_configured()
+    return {
+        "can_handle_language": can_handle,
+        "language_form": bound_forms.get("language_form")
+        or forms.LanguageCorrectionForm(initial={"language": contribution.language}),
+        "translation_configured": configured,
+        "staff_translation": queries.get_staff_translation(contribution) if configured else None,
+        "can_request_translation": can_handle and configured and contribution.language != "de",
+    }
+
+
+def _justification_context(user, review: Review, evaluations, bound_forms: dict) -> dict:
+    """The translations of each evaluation's justification, and the form to add one for the latest."""
+    evaluations = list(evaluations)
+    translations = queries.list_justification_translations(evaluations)
+    for evaluation in evaluations:
+        evaluation.translations = translations.get(evaluation.pk, [])
+    latest = evaluations[-1] if evaluations else None
+    if latest is None or not permissions.can_translate_justification(user, review):
+        return {"evaluations": evaluations}
+    return {
+        "evaluations": evaluations,
+        "translated_evaluation": latest,
+        "justification_form": bound_forms.get("justification_form") or forms.JustificationTranslationForm(),
+        "justification_draft_form": forms.JustificationDraftForm(),
+        "translation_configured": services.is_machine_translation_configured(),
+    }
+
+
+def _staff_contribution(request: HttpRequest, pk: int) -> Contribution:
+    contribution = get_object_or_404(Contribution.objects.select_related("event", "review"), pk=pk)
+    if not permissions.can_handle_language(request.user, contribution):
+        raise PermissionDenied
+    return contribution
+
+
+def _back_to_review(request: HttpRequest, contribution: Contribution) -> HttpResponse:
+    review = getattr(contribution, "review", None)
+    if review is not None and permissions.can_view_review(request.user, review):
+        return redirect(review)
+    return redirect("participation:moderation_list")
+
+
+@_work_area
+@require_POST
+def contribution_language(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff correct the language a contribution is written in."""
+    contribution = _staff_contribution(request, pk)
+    form = forms.LanguageCorrectionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors["language"])
+        services.correct_contribution_language(
+            actor=request.user, contribution=contribution, language=form.cleaned_data["language"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The language of contribution %(number)d was corrected.") % {"number": pk})
+    return _back_to_review(request, contribution)
+
+
+@_work_area
+@require_POST
+def contribution_translate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff ask the translation server for a German translation now; a failure is reported, not raised."""
+    contribution = _staff_contribution(request, pk)
+    try:
+        services.translate_contribution(contribution=contribution, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The machine translation of contribution %(number)d is ready.") % {"number": pk})
+    return _back_to_review(request, contribution)
+
+
+@_work_area
+@require_POST
+def justification_translation(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the justification in a resident's language, or (draft button) ask the server for a draft to check."""
+    evaluation = get_object_or_404(Evaluation.objects.select_related("review"), pk=pk)
+    review = queries.get_review_for(request.user, evaluation.review_id)
+    if not permissions.can_translate_justification(request.user, review):
+        raise PermissionDenied
+    if "draft" in request.POST:
+        draft_form = forms.JustificationDraftForm(request.POST)
+        if not draft_form.is_valid():
+            messages.error(request, " ".join(e for errors in draft_form.errors.values() for e in errors))
+            return redirect(review)
+        language = draft_form.cleaned_data["language"]
+        try:
+            text, engine = services.draft_justification_translation(
+                actor=request.user, evaluation=evaluation, language=language
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(review)
+        form = forms.JustificationTranslationForm(
+            initial={"language": language, "text": text, "is_machine_assisted": True, "engine": engine}
+        )
+        context = _review_context(request, review, {"justification_form": form})
+        context["justification_draft_engine"] = engine
+        return render(request, "participation/review_detail.html", context)
+    form = forms.JustificationTranslationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.save_justification_translation(actor=request.user, evaluation=evaluation, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+    if not form.is_valid():
+        context = _review_context(request, review, {"justification_form": form})
+        return render(request, "participation/review_detail.html", context, status=400)
+    messages.success(request, _("The translation of the justification is saved and shown on the public pages."))
+    return redirect(review)
 
 
 def _without_original_text(history: list) -> list:

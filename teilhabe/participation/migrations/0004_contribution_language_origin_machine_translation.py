@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('language', models.CharField(max_length=12, verbose_name='language')),
                 ('text', models.TextField(verbose_name='translated justification')),
-                ('origin', models.CharField(choices=[('staff', 'translated by staff'), ('machine_approved', 'machine-assisted, checked by staff')], default='staff', max_length=20, verbose_name='origin')),
+                ('origin', models.CharField(choices=[('staff', 'translated by the authority'), ('machine_approved', 'machine translation, checked by the authority')], default='staff', max_length=20, verbose_name='origin')),
                 ('engine', models.CharField(blank=True, max_length=200, verbose_name='engine of the machine draft')),
                 ('approved_at', models.DateTimeField(verbose_name='approved at')),
                 ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),

@@ -54,3 +54,20 @@ def page_url(context, number: int) -> str:
 def count_for(counts: dict, key: str) -> int:
     """counts[key], or 0 when the key is absent (counts only hold what occurred)."""
     return counts.get(key, 0) if counts else 0
+
+
+# The evaluation form itself writes the justification in these languages (German, and English beside it).
+LANGUAGES_OF_THE_FORM = ("de", "en")
+
+
+@register.simple_tag
+def justification_for_reader(evaluation, *languages: str):
+    """The staff-approved translation of the evaluation's justification in the first of `languages` that has
+    one (the page's language, then the contributor's), or None; German and English need none."""
+    wanted = [code for code in dict.fromkeys(languages) if code and code not in LANGUAGES_OF_THE_FORM]
+    if not wanted or evaluation is None:
+        return None
+    prefetched = getattr(evaluation, "_prefetched_objects_cache", {}).get("justification_translations")
+    rows = prefetched if prefetched is not None else evaluation.justification_translations.filter(language__in=wanted)
+    by_language = {row.language: row for row in rows}
+    return next((by_language[code] for code in wanted if code in by_language), None)
