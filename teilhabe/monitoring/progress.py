@@ -228,6 +228,8 @@ class Point:
     sample_size: int | None = None
     # Withheld by disclosure control (too few cases): no value, standard error or sample size is known.
     is_withheld: bool = False
+    # 95 % interval of the value where value ± z·SE is not valid (the parity index near parity).
+    interval: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -799,7 +801,9 @@ def _achieved_without_pace(options: SeriesOptions, profile: Profile) -> _Outcome
         Profile.UN_PROGRESS_CHART: UN_CHART_THRESHOLDS,
         Profile.GERMAN_WEATHER: WEATHER_THRESHOLDS,
     }.get(profile, TARGET_THRESHOLDS)
-    thresholds = defaults if profile is Profile.GERMAN_WEATHER else (options.thresholds or ThresholdOverrides()).apply(defaults)
+    thresholds = (
+        defaults if profile is Profile.GERMAN_WEATHER else (options.thresholds or ThresholdOverrides()).apply(defaults)
+    )
     return _Outcome(
         status=Status.TARGET_ACHIEVED,
         score=5.0,
@@ -860,7 +864,14 @@ def _finish(known: dict, frame: _Frame, outcome: _Outcome, sample_size: int | No
     if interval is not None and outcome.status is not Status.TARGET_ACHIEVED and outcome.thresholds is not None:
         bounds = (outcome.thresholds.high, outcome.thresholds.medium, outcome.thresholds.low)
         uncertain = any(interval[0] < bound < interval[1] for bound in bounds)
-    if options.target is not None and current.standard_error is not None:
+    if options.target is not None and current.interval is not None:
+        # Whether the target is met at all is uncertain when the interval holds values that meet it and
+        # values that do not (a parity index can meet a target of 1 only at its upper end).
+        low, high = current.interval
+        meets = high >= options.target if frame.direction > 0 else low <= options.target
+        misses = low < options.target if frame.direction > 0 else high > options.target
+        uncertain = uncertain or (meets and misses)
+    elif options.target is not None and current.standard_error is not None:
         # Whether the target is met at all is uncertain when it lies inside the current value's interval.
         half = CONFIDENCE_Z * current.standard_error
         uncertain = uncertain or (current.value - half < options.target < current.value + half)
@@ -972,8 +983,38 @@ def derive_gap(series_a: Sequence[Point], series_b: Sequence[Point], metric: Gap
                 if both_errors and a.value != 0
                 else None
             )
+            if metric is GapMetric.PARITY_INDEX and both_errors:
+                interval = parity_index_interval(a.value, a.standard_error, b.value, b.standard_error)
+                gap.append(
+                    Point(year=a.year, value=value, standard_error=error, sample_size=sample_size, interval=interval)
+                )
+                continue
         gap.append(Point(year=a.year, value=value, standard_error=error, sample_size=sample_size))
     return tuple(gap)
+
+
+def parity_index_interval(
+    a: float, standard_error_a: float, b: float, standard_error_b: float, *, z: float = CONFIDENCE_Z
+) -> tuple[float, float]:
+    """95 % interval of the parity index min(a, b) / max(a, b) of two positive independent estimates.
+
+    The index is exp(-|r|) of the log ratio r = ln(a / b). The interval is computed for r
+    (delta method: SE(r)² = (SE_a / a)² + (SE_b / b)², where the normal approximation is
+    good) and carried over by the folding map: when it contains 0 (parity cannot be ruled
+    out) the upper bound is 1 and the lower bound comes from the end further from 0. The
+    result lies in (0, 1] and contains the index; value ± z·SE does neither near parity,
+    where the index has a kink (docs/methods/progress.md, section 5).
+    """
+    if a <= 0 or b <= 0:
+        raise ValueError(f"the parity index needs two positive values, got {a} and {b}")
+    ratio_error = math.hypot(standard_error_a / a, standard_error_b / b)
+    r = math.log(a / b)
+    low, high = r - z * ratio_error, r + z * ratio_error
+    if low <= 0.0 <= high:
+        return math.exp(-max(-low, high)), 1.0
+    nearest, furthest = (low, high) if low > 0 else (-high, -low)
+    value = min(a / b, b / a)
+    return min(math.exp(-furthest), value), min(max(math.exp(-nearest), value), 1.0)
 
 
 # --------------------------------------------------------------------------- array entry point

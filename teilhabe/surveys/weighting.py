@@ -482,7 +482,9 @@ def _scaled_to_common_total(margins: list[_Margin]) -> list[_Margin]:
     for margin in margins[1:]:
         total = float(margin.targets.sum())
         targets = margin.targets if total == expected or total == 0 else margin.targets * (expected / total)
-        scaled.append(_Margin(name=margin.name, cell_category=margin.cell_category, targets=targets, labels=margin.labels))
+        scaled.append(
+            _Margin(name=margin.name, cell_category=margin.cell_category, targets=targets, labels=margin.labels)
+        )
     return scaled
 
 

@@ -35,6 +35,7 @@ from teilhabe.monitoring.progress import (
     derive_gap,
     explain,
     limit_coefficient,
+    parity_index_interval,
 )
 
 POSITIVE, NEGATIVE = Direction.POSITIVE, Direction.NEGATIVE
@@ -617,6 +618,101 @@ def test_parity_index_is_symmetric():
     assert derive_gap(b, a, "parity_index")[0].value == pytest.approx(0.8)
 
 
+# The parity index min(a, b) / max(a, b) = exp(-|r|) of r = ln(a / b) has a kink at parity, where
+# value ± z·SE leaves [0, 1]; its interval is taken on the log-ratio scale and folded (section 5).
+Z = 1.959963984540054
+
+
+def _log_ratio_interval(a, se_a, b, se_b):
+    r, s = math.log(a / b), math.sqrt((se_a / a) ** 2 + (se_b / b) ** 2)
+    return r - Z * s, r + Z * s
+
+
+def test_parity_index_interval_near_parity_stays_below_one():
+    a, b = Point(2015, 50.0, 2.5, 400), Point(2015, 49.0, 2.5, 400)
+    point = derive_gap([a], [b], "parity_index")[0]
+    low_r, high_r = _log_ratio_interval(50.0, 2.5, 49.0, 2.5)
+
+    # The normal interval around the delta-method SE would reach above the maximum of 1.
+    assert point.value + Z * point.standard_error > 1.1
+    # Parity lies inside the log-ratio interval, so the index may be 1; the far end sets the lower bound.
+    assert low_r < 0 < high_r
+    assert point.interval == (pytest.approx(math.exp(-max(-low_r, high_r)), rel=1e-12), 1.0)
+    assert point.interval[0] < point.value < point.interval[1]
+
+
+def test_parity_index_interval_at_parity():
+    point = derive_gap([Point(2015, 40.0, 2.0)], [Point(2015, 40.0, 2.0)], "parity_index")[0]
+
+    assert point.value == 1.0
+    # r = 0, SE(r) = sqrt(2) * 0.05.
+    assert point.interval == (pytest.approx(math.exp(-Z * math.sqrt(2) * 0.05), rel=1e-12), 1.0)
+
+
+@pytest.mark.parametrize(("a", "b"), [(20.0, 60.0), (60.0, 20.0)], ids=["a below b", "a above b"])
+def test_parity_index_interval_far_from_parity_is_close_to_the_delta_method(a, b):
+    se_a, se_b = a / 20, b / 30
+    point = derive_gap([Point(2015, a, se_a)], [Point(2015, b, se_b)], "parity_index")[0]
+    low_r, high_r = _log_ratio_interval(a, se_a, b, se_b)
+    nearest, furthest = sorted((abs(low_r), abs(high_r)))
+
+    assert point.value == pytest.approx(1 / 3)
+    assert point.interval == (
+        pytest.approx(math.exp(-furthest), rel=1e-12),
+        pytest.approx(math.exp(-nearest), rel=1e-12),
+    )
+    # Far from the kink the folded log-ratio interval and value ± z·SE nearly coincide (within 1 % of the value).
+    assert point.interval[0] == pytest.approx(point.value - Z * point.standard_error, abs=0.01 / 3)
+    assert point.interval[1] == pytest.approx(point.value + Z * point.standard_error, abs=0.01 / 3)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.floats(0.01, 1000),
+    st.floats(0.01, 1000),
+    st.floats(0.0, 0.5),
+    st.floats(0.0, 0.5),
+)
+def test_parity_index_interval_is_bounded_and_contains_the_index(a, b, relative_a, relative_b):
+    low, high = parity_index_interval(a, a * relative_a, b, b * relative_b)
+    value = min(a / b, b / a)
+
+    assert 0.0 < low <= value <= high <= 1.0
+
+
+@pytest.mark.parametrize("b_mean", [50.0, 48.0, 45.0, 25.0], ids=["parity", "near 0.96", "0.9", "far 0.5"])
+def test_parity_index_interval_covers_the_true_index(b_mean):
+    """Seeded simulation: two independent survey estimates with 5 % relative error."""
+    rng = np.random.default_rng(12)
+    a_mean, se_a, se_b, replications = 50.0, 2.5, b_mean / 20, 4_000
+    truth = min(a_mean / b_mean, b_mean / a_mean)
+    a_draws = rng.normal(a_mean, se_a, replications)
+    b_draws = rng.normal(b_mean, se_b, replications)
+    covered = sum(
+        low <= truth <= high
+        for low, high in (parity_index_interval(a, se_a, b, se_b) for a, b in zip(a_draws, b_draws, strict=True))
+    )
+
+    # Monte Carlo standard error 0.35 points at 95 %; near parity the folded interval is conservative.
+    assert covered / replications >= 0.94
+
+
+def test_parity_index_interval_refuses_non_positive_values():
+    with pytest.raises(ValueError, match="two positive values"):
+        parity_index_interval(0.0, 1.0, 5.0, 1.0)
+
+
+def test_target_uncertainty_uses_the_interval_of_a_parity_index():
+    # Far from the target of 0.9 by the folded interval, although value ± z·SE would reach it.
+    far = Point(2020, 0.55, standard_error=0.2, interval=(0.5, 0.6))
+    near = Point(2020, 0.97, standard_error=0.01, interval=(0.93, 1.0))
+    series_options = options(direction=POSITIVE, target=1.0, profile=Profile.LINEAR)
+
+    assert not assess_series([Point(2015, 0.5), far], options(direction=POSITIVE, target=0.9)).is_uncertain
+    # A target of parity (1) is met only at the interval's upper end, which the interval includes.
+    assert assess_series([Point(2015, 0.8), near], series_options).is_uncertain
+
+
 # --------------------------------------------------------------------------- other profiles
 
 UN_CASES = [
@@ -1135,8 +1231,12 @@ def test_what_the_reader_is_told(pairs, extra, language, fragment):
     assessment = assess_series(points(*pairs), options(**extra))
 
     value_format = "{:,.2f}" if pairs[0][1] < 1 else "{:,.1f}"
-    text = explain(assessment, unit_label="the value" if language == "en" else "der Wert", language=language,
-                   value_format=value_format)
+    text = explain(
+        assessment,
+        unit_label="the value" if language == "en" else "der Wert",
+        language=language,
+        value_format=value_format,
+    )
 
     assert fragment in text
 
@@ -1174,8 +1274,9 @@ LINEAR_ONLY = (Profile.LINEAR, Profile.TARGET_ATTAINMENT)
 def test_projections_stay_inside_the_units_bounds(pairs, bounds, projected, bound, profiles):
     for profile in profiles:
         free = assess_series(points(*pairs), options(target=95.0, direction=POSITIVE, profile=profile))
-        assessment = assess_series(points(*pairs), options(target=95.0, direction=POSITIVE, profile=profile,
-                                                           bounds=bounds))
+        assessment = assess_series(
+            points(*pairs), options(target=95.0, direction=POSITIVE, profile=profile, bounds=bounds)
+        )
         assert assessment.projection_bound == bound
         assert assessment.projected_value == pytest.approx(projected if projected is not None else free.projected_value)
         assert assessment.status is free.status  # the bound changes what is said, never the status

@@ -12,6 +12,7 @@ points at 20,000 replications and 0.25 points at 10,000.
 """
 
 import numpy as np
+
 from teilhabe.surveys.estimates import Method, weighted_share
 
 GROUP_SIZES = np.array([600_000.0, 400_000.0])  # the population
