@@ -145,7 +145,8 @@ def test_editions_page_lists_what_changed_with_the_decision_reference(client, po
     assert "Indicators redefined" in page
     assert "<del>Share with university entrance qualification.</del>" not in page  # compared in German
     assert "<del>Anteil mit Hochschulreife.</del>" in page
-    assert "Targets changed" in page and "5 (2025)" in page and "2 (2030)" in page
+    assert "Targets changed" in page
+    assert "5.0\u00a0percentage points (2025)" in page and "2.0\u00a0percentage points (2030)" in page
 
 
 def test_editions_page_defaults_to_the_current_edition_and_its_predecessor(client, portal_data):
