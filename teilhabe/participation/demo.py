@@ -33,9 +33,12 @@ from .demo_content import (
     OPINION,
     ORGANISER,
     PHASES,
+    PHASES_RESIDENTS,
     PROCEDURE_DESCRIPTION,
+    PROCEDURE_DESCRIPTION_RESIDENTS,
     PROCEDURE_SLUG,
     PROCEDURE_TITLE,
+    PROCEDURE_TITLE_RESIDENTS,
     REVISION_ADDITION,
     REVISION_REASON,
     STAKEHOLDER_GROUPS,
@@ -279,6 +282,8 @@ def _create_procedure(context: _Context) -> Procedure:
         title_en=PROCEDURE_TITLE[1],
         description_de=PROCEDURE_DESCRIPTION[0],
         description_en=PROCEDURE_DESCRIPTION[1],
+        **{f"title_{code}": text for code, text in PROCEDURE_TITLE_RESIDENTS.items()},
+        **{f"description_{code}": text for code, text in PROCEDURE_DESCRIPTION_RESIDENTS.items()},
         edition=context.edition,
         is_open_for_contributions=True,
         is_illustrative=True,
@@ -294,6 +299,11 @@ def _create_procedure(context: _Context) -> Procedure:
                 title_en=title[1],
                 description_de=text[0],
                 description_en=text[1],
+                **{
+                    f"{field}_{code}": phases[position][index]
+                    for code, phases in PHASES_RESIDENTS.items()
+                    for index, field in enumerate(("title", "description"))
+                },
                 starts_on=start + timedelta(days=begin),
                 ends_on=start + timedelta(days=end),
                 position=position,

@@ -24,6 +24,37 @@ PROCEDURE_DESCRIPTION: Text = (
     "is generated for demonstration.",
 )
 
+# The procedure's main texts in Arabic and Turkish: illustrative translations (machine-assisted, not reviewed by
+# native speakers; the description says so), so the residents' languages show in the demo. Events and
+# everything else stay German there, marked as German (docs/translations.md).
+PROCEDURE_TITLE_RESIDENTS: dict[str, str] = {
+    "ar": "نطوّره معًا: المشاركة في مفهوم الاندماج (عرض توضيحي)",
+    "tr": "Birlikte güncelliyoruz: Uyum konseptine katılım (demo)",
+}
+PROCEDURE_DESCRIPTION_RESIDENTS: dict[str, str] = {
+    "ar": "إجراء مشاركة توضيحي: فعاليات مع مجموعات أصحاب المصلحة وفي جميع الأحياء، ولقاءات مع المبادرات، "
+    "ومشاركة عبر الإنترنت. تقيّم الجهات المختصة كل مساهمة. كل المحتوى مُنشأ لأغراض العرض، والترجمة العربية "
+    "توضيحية.",
+    "tr": "Örnek katılım süreci: paydaş gruplarıyla ve tüm semtlerde etkinlikler, girişimlerle görüşmeler ve "
+    "çevrimiçi katılım. Yetkili kurumlar her katkıyı değerlendirir. Tüm içerik gösterim amacıyla üretilmiştir; "
+    "Türkçe çeviri örnek niteliğindedir.",
+}
+# (title, description) per language, in the order of PHASES
+PHASES_RESIDENTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "ar": (
+        ("الفعاليات", "فعاليات للمجموعات وفي الأحياء، ولقاءات."),
+        ("المشاركة عبر الإنترنت", "المساهمات عبر النموذج الإلكتروني."),
+        ("المراجعة من قبل الجهات المختصة", "تقيّم الجهات المختصة كل مساهمة."),
+        ("النشر", "يُنشر التوثيق والمفهوم المحدَّث."),
+    ),
+    "tr": (
+        ("Etkinlikler", "Grup ve semt etkinlikleri, görüşmeler."),
+        ("Çevrimiçi katılım", "Çevrimiçi form aracılığıyla katkılar."),
+        ("Kurumlar tarafından inceleme", "Yetkili kurumlar her katkıyı değerlendirir."),
+        ("Yayın", "Belgeler ve güncellenmiş konsept yayımlanır."),
+    ),
+}
+
 # (code, (German, English) name)
 STAKEHOLDER_GROUPS: tuple[tuple[str, Text], ...] = (
     ("integrationsbeirat", ("Integrationsbeirat", "Integration advisory council")),

@@ -20,6 +20,7 @@ from teilhabe.monitoring import queries as monitoring
 from teilhabe.monitoring.models import AreaOfAction, Geography
 
 from . import barometer as barometer_services
+from . import demo_residents_languages
 from .models import (
     AgeBand,
     Answer,
@@ -175,9 +176,15 @@ SAMPLE_AGE_SHARES = (0.12, 0.22, 0.38, 0.28)  # older people answer more often
 DEFAULT_POPULATION = 1_250_000
 
 
-def _translated(field: str, texts: tuple[str, str]) -> dict[str, str]:
+def _translated(field: str, texts: tuple[str, str], *, residents_languages: bool = True) -> dict[str, str]:
+    """German and English, plus the illustrative Arabic and Turkish texts where the model has those columns."""
     german, english = texts
-    return {field: german, f"{field}_de": german, f"{field}_en": english}
+    residents = (
+        {f"{field}_{code}": text for code, text in demo_residents_languages.texts_for(german).items()}
+        if residents_languages
+        else {}
+    )
+    return {field: german, f"{field}_de": german, f"{field}_en": english, **residents}
 
 
 @transaction.atomic
@@ -467,7 +474,7 @@ def _barometer(rng: np.random.Generator, edition, districts: list[Geography]) ->
             code=code,
             position=position,
             minimum_answered=1,
-            **_translated("title", (german, english)),
+            **_translated("title", (german, english), residents_languages=False),  # the index stays de/en
         )
     items = {}
     for position, (code, german, english, domain, is_reversed, _effect, _change) in enumerate(CLIMATE_ITEMS, 1):
@@ -478,7 +485,7 @@ def _barometer(rng: np.random.Generator, edition, districts: list[Geography]) ->
             scale_max=5,
             is_reversed=is_reversed,
             position=position,
-            **_translated("title", (german, english)),
+            **_translated("title", (german, english), residents_languages=False),
         )
     if edition is not None:
         areas = {area.code: area for area in AreaOfAction.objects.filter(edition=edition, parent__isnull=True)}
