@@ -130,8 +130,15 @@ def _canonical(value):
     return str(value)
 
 
-def table_checksums(connection: BaseDatabaseWrapper) -> dict[str, TableSummary]:
-    """Row count and content checksum of every table, rows in primary-key order."""
+def _no_progress(iterable, **_options):
+    return iterable
+
+
+def table_checksums(connection: BaseDatabaseWrapper, progress=None) -> dict[str, TableSummary]:
+    """Row count and content checksum of every table, rows in primary-key order.
+
+    `progress(iterable, total=, desc=)`, when given, wraps the loop over the tables (a command's bar).
+    """
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         tables = sorted(connection.introspection.table_names(cursor))
@@ -143,7 +150,7 @@ def table_checksums(connection: BaseDatabaseWrapper) -> dict[str, TableSummary]:
             ]
             orders[table] = ", ".join(quote(column) for column in columns)
     summaries = {}
-    for table in tables:
+    for table in (progress or _no_progress)(tables, desc="tables"):
         order = orders[table]
         digest = hashlib.sha256()
         rows = 0
@@ -180,7 +187,7 @@ def media_checksums(media_root: Path) -> dict[str, str]:
 
 
 def create_backup(
-    path: Path, *, connection: BaseDatabaseWrapper | None = None, media_root: Path | None = None
+    path: Path, *, connection: BaseDatabaseWrapper | None = None, media_root: Path | None = None, progress=None
 ) -> Manifest:
     """Write a backup of the database and MEDIA_ROOT to `path` (replaced atomically when complete)."""
     connection = connection or connections["default"]
@@ -189,9 +196,9 @@ def create_backup(
     with tempfile.TemporaryDirectory(prefix="teilhabe-backup-") as workdir:
         work = Path(workdir)
         if _engine(connection) == "postgresql":
-            member, tables = PG_DUMP_MEMBER, _dump_postgresql(connection, work / PG_DUMP_MEMBER)
+            member, tables = PG_DUMP_MEMBER, _dump_postgresql(connection, work / PG_DUMP_MEMBER, progress)
         elif _engine(connection) == "sqlite":
-            member, tables = SQLITE_MEMBER, _dump_sqlite(connection, work / SQLITE_MEMBER)
+            member, tables = SQLITE_MEMBER, _dump_sqlite(connection, work / SQLITE_MEMBER, progress)
         else:
             raise BackupError(f"Backups support PostgreSQL and SQLite, not {connection.vendor}.")
         media = media_checksums(media_root)
@@ -208,7 +215,7 @@ def create_backup(
         with tarfile.open(partial, "w") as archive:
             archive.add(work / MANIFEST, arcname=MANIFEST)
             archive.add(work / member, arcname=member)
-            for relative in media:
+            for relative in (progress or _no_progress)(list(media), desc="files"):
                 archive.add(media_root / relative, arcname=MEDIA_PREFIX + relative)
         os.replace(partial, path)
     return manifest
@@ -234,7 +241,7 @@ def _run(command: list[str], environment: dict[str, str]) -> None:
         raise BackupError(f"{command[0]} failed: {result.stderr.strip() or result.stdout.strip()}")
 
 
-def _dump_postgresql(source: BaseDatabaseWrapper, target: Path) -> dict[str, TableSummary]:
+def _dump_postgresql(source: BaseDatabaseWrapper, target: Path, progress=None) -> dict[str, TableSummary]:
     """pg_dump and the checksums read the same snapshot, so they agree even while the site is in use."""
     connection = connection_for(source.settings_dict)
     try:
@@ -256,21 +263,21 @@ def _dump_postgresql(source: BaseDatabaseWrapper, target: Path) -> dict[str, Tab
             ],
             _pg_environment(source.settings_dict),
         )
-        tables = table_checksums(connection)
+        tables = table_checksums(connection, progress)
         connection.rollback()
         return tables
     finally:
         connection.close()
 
 
-def _dump_sqlite(source: BaseDatabaseWrapper, target: Path) -> dict[str, TableSummary]:
+def _dump_sqlite(source: BaseDatabaseWrapper, target: Path, progress=None) -> dict[str, TableSummary]:
     """Copy with the online backup API, then read the checksums from the copy (a consistent snapshot)."""
     source.ensure_connection()
     with closing(sqlite3.connect(target)) as copy:
         source.connection.backup(copy)
     snapshot = connection_for({**source.settings_dict, "NAME": str(target)})
     try:
-        return table_checksums(snapshot)
+        return table_checksums(snapshot, progress)
     finally:
         snapshot.close()
 
@@ -331,7 +338,7 @@ def _table_names(connection: BaseDatabaseWrapper) -> list[str]:
 
 
 def restore_backup(
-    path: Path, *, connection: BaseDatabaseWrapper | None = None, media_root: Path | None = None
+    path: Path, *, connection: BaseDatabaseWrapper | None = None, media_root: Path | None = None, progress=None
 ) -> Verification:
     """Restore into an empty database and an empty MEDIA_ROOT, then verify against the manifest."""
     connection = connection or connections["default"]
@@ -363,7 +370,7 @@ def restore_backup(
         else:
             _restore_sqlite(connection, database_file)
         _extract_media(archive, media_root)
-    return verify_backup(path, connection=connection, media_root=media_root)
+    return verify_backup(path, connection=connection, media_root=media_root, progress=progress)
 
 
 def _restore_postgresql(connection: BaseDatabaseWrapper, dump: Path) -> None:
@@ -401,13 +408,13 @@ def _extract_media(archive: tarfile.TarFile, media_root: Path) -> None:
 
 
 def verify_backup(
-    path: Path, *, connection: BaseDatabaseWrapper | None = None, media_root: Path | None = None
+    path: Path, *, connection: BaseDatabaseWrapper | None = None, media_root: Path | None = None, progress=None
 ) -> Verification:
     """Compare the database and MEDIA_ROOT with the backup's manifest: row counts and checksums."""
     connection = connection or connections["default"]
     media_root = Path(media_root or settings.MEDIA_ROOT)
     manifest = read_manifest(path)
-    actual = table_checksums(connection)
+    actual = table_checksums(connection, progress)
     problems = []
     for table in sorted(set(manifest.tables) | set(actual)):
         expected, found = manifest.tables.get(table), actual.get(table)

@@ -53,6 +53,7 @@ def export_concept(
     public_only: bool = False,
     opensdg: bool = True,
     today: date | None = None,
+    progress=None,
 ) -> ExportResult:
     """Write the concept to `directory`: csv/<table>.csv, concept.xlsx and opensdg/indicator_<code>.csv.
 
@@ -62,7 +63,10 @@ def export_concept(
     (docs/methods/disclosure-control.md): the observation tables leave withheld observations out (the
     import format needs a value), the Open SDG files give them a blank Value. Without it (staff export, `export_data` without
     --public-only) every observation is written as stored.
+
+    `progress(iterable, total=, desc=)`, when given, wraps the loops over tables and indicators (a command's bar).
     """
+    progress = progress or _no_progress
     unknown = set(formats) - set(FORMATS)
     if unknown:
         raise ValueError(f"Unknown export format(s): {', '.join(sorted(unknown))}")
@@ -74,7 +78,7 @@ def export_concept(
         tables = list(_tables(public_only=public_only, today=today))
         if "csv" in formats:
             (directory / CSV_DIRECTORY).mkdir(exist_ok=True)
-            for kind, columns, rows in tables:
+            for kind, columns, rows in progress(tables, desc="CSV tables"):
                 path = Path(CSV_DIRECTORY) / f"{kind}.csv"
                 result.rows[kind] = _write_csv(directory / path, columns, rows())
                 result.files.append(path)
@@ -83,8 +87,12 @@ def export_concept(
             result.rows.update(counts)
             result.files.append(Path(WORKBOOK_NAME))
         if opensdg:
-            result.files.extend(_write_opensdg(directory, public_only=public_only, today=today))
+            result.files.extend(_write_opensdg(directory, public_only=public_only, today=today, progress=progress))
     return result
+
+
+def _no_progress(iterable, **_options):
+    return iterable
 
 
 def _tables(*, public_only: bool, today: date) -> Iterator[tuple[str, list[Column], callable]]:
@@ -254,7 +262,7 @@ def _fixed_core_properties(content: bytes) -> bytes:
 # --- Open SDG -------------------------------------------------------------------------------------
 
 
-def _write_opensdg(directory: Path, *, public_only: bool, today: date) -> list[Path]:
+def _write_opensdg(directory: Path, *, public_only: bool, today: date, progress=_no_progress) -> list[Path]:
     """opensdg/indicator_<code>.csv: Year, one column per breakdown dimension used, GeoCode, Value.
 
     Year is the year a period starts in (a school year 2016/17 → 2016; a date → its year; of several
@@ -269,7 +277,8 @@ def _write_opensdg(directory: Path, *, public_only: bool, today: date) -> list[P
     }
     city_codes = set(Geography.objects.filter(level=Geography.Level.CITY).values_list("code", flat=True))
     written = []
-    for indicator in Indicator.objects.order_by("code"):
+    indicators = Indicator.objects.order_by("code")
+    for indicator in progress(indicators, total=indicators.count(), desc="Open SDG files"):
         series: dict[tuple[str, str, int], tuple] = {}
         rows = _observation_tuples(
             public_only=public_only,

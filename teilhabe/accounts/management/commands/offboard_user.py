@@ -1,13 +1,14 @@
 """`teilhabe offboard_user USERNAME --by ADMIN`: deactivate a staff account, end its sessions, delete its API tokens."""
 
 from django.core.exceptions import PermissionDenied
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from teilhabe.accounts import services
 from teilhabe.accounts.models import User
+from teilhabe.core.management.base import TeilhabeCommand
 
 
-class Command(BaseCommand):
+class Command(TeilhabeCommand):
     help = "Offboard a staff member: deactivate the account, revoke its sessions and API tokens."
 
     def add_arguments(self, parser):

@@ -1,11 +1,11 @@
 """`teilhabe apply_retention`: anonymise contact data older than TEILHABE_CONTACT_RETENTION_DAYS (run daily)."""
 
-from django.core.management.base import BaseCommand
 
 from teilhabe.core import privacy
+from teilhabe.core.management.base import TeilhabeCommand
 
 
-class Command(BaseCommand):
+class Command(TeilhabeCommand):
     help = "Anonymise contact data older than the retention period (TEILHABE_CONTACT_RETENTION_DAYS)."
 
     def add_arguments(self, parser):

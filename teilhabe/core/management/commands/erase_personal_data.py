@@ -1,11 +1,12 @@
 """`teilhabe erase_personal_data EMAIL`: anonymise an e-mail address everywhere (GDPR art. 17)."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from teilhabe.core import privacy
+from teilhabe.core.management.base import TeilhabeCommand
 
 
-class Command(BaseCommand):
+class Command(TeilhabeCommand):
     help = "Anonymise an e-mail address and the personal data linked to it, everywhere, irreversibly."
 
     def add_arguments(self, parser):

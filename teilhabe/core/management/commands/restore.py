@@ -5,9 +5,14 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from teilhabe.core import backup
+from teilhabe.core.management.base import TeilhabeCommand
 
 
-class Command(BaseCommand):
+class Command(TeilhabeCommand):
+    atomic = False  # fills an empty database with the backup's own tables
+    requires_migrated_database = False
+    progress = True
+
     help = "Restore a backup into the configured (empty) database and MEDIA_ROOT and verify the result."
 
     def add_arguments(self, parser):
@@ -15,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, **options):
         try:
-            verification = backup.restore_backup(file)
+            verification = backup.restore_backup(file, progress=self.progress_bar)
         except backup.BackupError as error:
             raise CommandError(str(error)) from error
         _report(self, verification)

@@ -2,14 +2,19 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from teilhabe.core import backup
+from teilhabe.core.management.base import TeilhabeCommand
 
 from .restore import _report
 
 
-class Command(BaseCommand):
+class Command(TeilhabeCommand):
+    atomic = False  # writes nothing
+    requires_migrated_database = False  # an empty database is reported as differing from the backup
+    progress = True
+
     help = "Check a backup's integrity and compare the database's tables (row counts, checksums) with it."
 
     def add_arguments(self, parser):
@@ -26,7 +31,7 @@ class Command(BaseCommand):
             if archive_only:
                 self.stdout.write(self.style.SUCCESS(f"{file}: every member matches its checksum."))
                 return
-            verification = backup.verify_backup(file)
+            verification = backup.verify_backup(file, progress=self.progress_bar)
         except backup.BackupError as error:
             raise CommandError(str(error)) from error
         _report(self, verification)

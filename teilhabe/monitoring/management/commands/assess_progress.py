@@ -4,8 +4,9 @@ import json
 import math
 
 import yaml
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from teilhabe.core.management.base import TeilhabeCommand
 from teilhabe.monitoring.assessing import calculation_components
 from teilhabe.monitoring.models import Edition
 from teilhabe.monitoring.queries import get_current_edition
@@ -13,7 +14,10 @@ from teilhabe.monitoring.queries import get_current_edition
 SUMMARY_KEYS = ("progress_status", "score")
 
 
-class Command(BaseCommand):
+class Command(TeilhabeCommand):
+    atomic = False  # writes nothing
+    progress = True
+
     help = (
         "Write every indicator's progress status and score with per-series components to standard output, "
         "in the shape of Open SDG's indicator_calculation_components.yml."
@@ -32,7 +36,7 @@ class Command(BaseCommand):
             edition = get_current_edition()
             if edition is None:
                 raise CommandError("There is no edition yet.")
-        result = calculation_components(edition=edition)
+        result = calculation_components(edition=edition, progress=self.progress_bar)
         if options["format"] == "json":
             self.stdout.write(json.dumps(result, indent=2, ensure_ascii=False))
         elif options["format"] == "yaml":

@@ -1,11 +1,12 @@
 """teilhabe export_data DIR — write the whole concept in the import format (docs/data-formats.md)."""
 
-from django.core.management.base import BaseCommand
-
+from teilhabe.core.management.base import TeilhabeCommand
 from teilhabe.monitoring.exporting import export_concept
 
 
-class Command(BaseCommand):
+class Command(TeilhabeCommand):
+    progress = True  # reads in one transaction: the files show one state of the data
+
     help = "Export the concept as CSV files and an XLSX workbook, plus Open-SDG CSV files per indicator."
 
     def add_arguments(self, parser):
@@ -21,7 +22,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         formats = ("csv", "xlsx") if options["format"] == "both" else (options["format"],)
         result = export_concept(
-            options["directory"], formats=formats, public_only=options["public_only"], opensdg=not options["no_opensdg"]
+            options["directory"], formats=formats, public_only=options["public_only"], opensdg=not options["no_opensdg"],
+            progress=self.progress_bar,
         )
         for kind, count in result.rows.items():
             self.stdout.write(f"{kind}: {count} rows")

@@ -1,17 +1,18 @@
 """teilhabe import_data FILE... — import the concept and observations from CSV/XLSX (docs/data-formats.md)."""
 
-import sys
-
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from teilhabe.accounts import permissions
+from teilhabe.core.management.base import TeilhabeCommand
 from teilhabe.monitoring import services
 from teilhabe.monitoring.importing.cells import DecimalMode
 from teilhabe.monitoring.importing.problems import ImportFailed
 
 
-class Command(BaseCommand):
+class Command(TeilhabeCommand):
+    progress = True
+
     help = "Import concept tables and observations from CSV or XLSX files or directories; all or nothing."
 
     def add_arguments(self, parser):
@@ -29,11 +30,9 @@ class Command(BaseCommand):
             help="Decimal separator of the files; default: decided per value where unambiguous.",
         )
         parser.add_argument("--dry-run", action="store_true", help="Check and report, write nothing.")
-        parser.add_argument("--quiet", action="store_true", help="No progress bar.")
 
     def handle(self, *args, **options):
         user = self._acting_user(options)
-        show_progress = not options["quiet"] and sys.stderr.isatty()
         try:
             report = services.import_data(
                 paths=options["paths"],
@@ -41,12 +40,12 @@ class Command(BaseCommand):
                 decimal=DecimalMode(options["decimal"] or "auto"),
                 encoding=options["encoding"],
                 dry_run=options["dry_run"],
-                progress=_tqdm_progress if show_progress else None,
+                progress=self._byte_progress,
             )
         except ImportFailed as failure:
             raise CommandError(
                 f"Nothing was imported; {len(failure.problems)} problem(s):\n{failure.describe()}"
-            ) from None
+            ) from failure
         verb = "would be" if report.dry_run else "were"
         for table in report.tables:
             self.stdout.write(
@@ -66,15 +65,13 @@ class Command(BaseCommand):
             return user
         return services.get_system_actor(options["actor"])
 
+    def _byte_progress(self, label, total):
+        """The importer's progress hook: a bar over the bytes of one file (drawn only for a person watching)."""
+        bar = self.progress_bar(total=total or None, desc=label, unit="B", unit_scale=True)
 
-def _tqdm_progress(label, total):
-    from tqdm import tqdm
+        def update(position):
+            bar.update(max(0, position - bar.n))
+            if total and position >= total:
+                bar.close()
 
-    bar = tqdm(total=total or None, desc=label, unit="B", unit_scale=True, file=sys.stderr, leave=False)
-
-    def update(position):
-        bar.update(max(0, position - bar.n))
-        if total and position >= total:
-            bar.close()
-
-    return update
+        return update

@@ -2,15 +2,18 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from teilhabe.core.management.base import TeilhabeCommand
 from teilhabe.monitoring import services
 from teilhabe.monitoring.opensdg_import import OpenSdgImportFailed, import_opensdg
 
 SHOWN_LEFT_OUT = 20
 
 
-class Command(BaseCommand):
+class Command(TeilhabeCommand):
+    progress = True
+
     help = (
         "Import an Open SDG data repository (data/indicator_*.csv, meta/*.md, indicator-config/*.yml) into a "
         "concept edition, with its progress settings. Everything that is data is imported; rows that are not "
@@ -43,6 +46,7 @@ class Command(BaseCommand):
                 title=options["title"],
                 strict=options["strict"],
                 missing_markers=tuple(options["missing_marker"]),
+                progress=self.progress_bar,
             )
         except OpenSdgImportFailed as failure:
             raise CommandError(

@@ -3,13 +3,16 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from teilhabe.core.management.base import TeilhabeCommand
 from teilhabe.participation import documentation
 from teilhabe.participation.models import Procedure
 
 
-class Command(BaseCommand):
+class Command(TeilhabeCommand):
+    progress = True
+
     help = "Write the public documentation of a participation procedure as HTML, PDF, CSV or XLSX."
 
     def add_arguments(self, parser):
@@ -31,6 +34,8 @@ class Command(BaseCommand):
         path = Path(output)
         if not path.parent.exists():
             raise CommandError(f"The folder {path.parent} does not exist.")
-        amount = documentation.write_documentation(found, format=format, output=path, language=language)
+        with self.progress_bar(total=1, desc=f"{format.upper()} documentation of {procedure}") as bar:
+            amount = documentation.write_documentation(found, format=format, output=path, language=language)
+            bar.update(1)
         unit = {"csv": "contributions", "xlsx": "contributions", "pdf": "pages", "html": "bytes"}[format]
         self.stdout.write(self.style.SUCCESS(f"Wrote {path} ({amount} {unit})."))

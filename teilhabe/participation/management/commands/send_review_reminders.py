@@ -1,12 +1,12 @@
 """`teilhabe send_review_reminders`: remind authorities of items past the review deadline (run daily)."""
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
 
+from teilhabe.core.management.base import TeilhabeCommand
 from teilhabe.participation import services
 
 
-class Command(BaseCommand):
+class Command(TeilhabeCommand):
     help = "E-mail each authority that leads items older than TEILHABE_REVIEW_DEADLINE_DAYS a list of them."
 
     def handle(self, *args, **options):

@@ -12,9 +12,10 @@ import inspect
 from collections.abc import Mapping
 from types import ModuleType
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 
+from teilhabe.core.management.base import TeilhabeCommand
 from teilhabe.monitoring.demo import DEFAULT_SEED, DEMO_USERS, DemoRefused
 
 # In dependency order: participation and surveys refer to the monitoring concept.
@@ -45,7 +46,9 @@ def _call(function, **options):
     return function(**{name: value for name, value in options.items() if name in accepted})
 
 
-class Command(BaseCommand):
+class Command(TeilhabeCommand):
+    progress = True
+
     help = "Load the illustrative demo (a fictional city's concept, data, procedures and surveys)."
 
     def add_arguments(self, parser):
@@ -63,7 +66,7 @@ class Command(BaseCommand):
                     for _label, module in reversed(parts):
                         if hasattr(module, "delete_demo"):
                             module.delete_demo()
-                for label, module in parts:
+                for label, module in self.progress_bar(parts, desc="demo"):
                     result = _call(module.load_demo, seed=seed, reset=reset and not hasattr(module, "delete_demo"))
                     self._report(label, result)
         except DemoRefused as error:
