@@ -14,6 +14,7 @@ from teilhabe.surveys.estimates import (
     kish_effective_sample_size,
     weighted_mean,
     weighted_share,
+    weighted_total,
     wilson_bounds,
     wilson_interval,
 )
@@ -229,3 +230,16 @@ def test_mean_interval_contains_the_estimate_and_design_effect_is_at_least_one(r
     assert result.low <= result.estimate <= result.high
     assert min(values) - 1e-9 <= result.estimate <= max(values) + 1e-9
     assert kish_design_effect(list(weights)) >= 1.0 - 1e-12
+
+
+def test_weighted_total_by_hand():
+    # w·y = 2, 6, 12; total 20; V = 3/2 · ((2 - 20/3)² + (6 - 20/3)² + (12 - 20/3)²) = 3/2 · 456/9 = 76.
+    result = weighted_total([1.0, 3.0, 4.0], [2.0, 2.0, 3.0])
+    assert result.estimate == 20.0
+    assert (result.high - result.low) / (2 * Z_95) == pytest.approx(math.sqrt(76), rel=1e-14)
+
+
+def test_weighted_total_of_one_respondent_has_no_interval_and_bad_values_are_named():
+    assert not weighted_total([5.0, 7.0], [0.0, 2.0]).has_interval
+    with pytest.raises(ValueError, match="respondent 1 has nan"):
+        weighted_total([1.0, math.nan], [1.0, 1.0])
