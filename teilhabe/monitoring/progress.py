@@ -1361,6 +1361,11 @@ def _change_sentence(
     """What happened between base and current year; growth profiles give the rate in %."""
     de = language == "de"
     b, c = a.base_value, a.current_value
+    if a.base_year == a.current_year:
+        # One value only (a met target is reported without a pace).
+        if de:
+            return f"Im Jahr {a.current_year} lag {unit_label} bei {value(c)}."
+        return f"In {a.current_year} {unit_label} was {value(c)}."
     if c == b:
         if de:
             return f"Von {a.base_year} bis {a.current_year} blieb {unit_label} unverändert bei {value(b)}."

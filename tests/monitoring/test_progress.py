@@ -554,6 +554,9 @@ def test_target_met_without_a_pace_is_achieved_in_both_engines(series, series_op
     assert row["score"] == 5.0
     assert math.isnan(row["progress_value"])
     assert row["needed_change_per_year"] == assessment.needed_change_per_year
+    sentence = explain(assessment, language="en", unit_label="the rate")
+    assert "target achieved" in sentence
+    assert f"From {assessment.current_year} to {assessment.current_year}" not in sentence
 
 
 @pytest.mark.parametrize(
