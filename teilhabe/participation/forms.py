@@ -784,6 +784,7 @@ class LanguageCorrectionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "language-correction-%s")  # unique beside the review page's other forms
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
 
 
@@ -816,6 +817,7 @@ class JustificationDraftForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "justification-draft-%s")
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = [
             (code, name) for code, name in settings.LANGUAGES if code not in LANGUAGES_OF_THE_FORM

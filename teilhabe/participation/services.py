@@ -452,7 +452,10 @@ def edit_contribution_for_anonymisation(
         ]
     )
     _public_data_changed()
-    _queue_machine_translation(contribution)  # staff read the edited text, so its translation follows it
+    # The translation of the text as written would keep the removed details: it goes, and the edited text is
+    # translated anew (staff read the edited text, so its translation follows it).
+    MachineTranslation.objects.filter(contribution=contribution).delete()
+    _queue_machine_translation(contribution)
     return contribution
 
 

@@ -243,8 +243,8 @@ def test_an_outsider_cannot_ask_for_a_translation(settings, people):
 
 
 @pytest.mark.django_db
-def test_an_outdated_translation_is_not_shown(settings, people, django_capture_on_commit_callbacks):
-    """After an edit for anonymisation the old translation no longer matches the text staff read."""
+def test_an_edit_for_anonymisation_removes_the_old_translation(settings, people, django_capture_on_commit_callbacks):
+    """The translation of the text as written would keep the removed details; the new one is asked for."""
     contribution = ContributionFactory(text=ARABIC, language="ar")
     with StandIn() as server:
         settings.TEILHABE_TRANSLATION_URL = server.url
@@ -258,6 +258,7 @@ def test_an_outdated_translation_is_not_shown(settings, people, django_capture_o
         assert len(server.requests) == 2
     contribution.refresh_from_db()
     assert queries.get_staff_translation(contribution) is None
+    assert not MachineTranslation.objects.exists()  # the translation of the text as written is gone
 
 
 @pytest.mark.django_db
@@ -357,3 +358,16 @@ def test_the_mail_to_the_resident_gives_their_language_first_and_german_beside(p
         services.publish_evaluation(actor=people["department"], review=review)
     body = mail.outbox[-1].body
     assert body.index(JUSTIFICATION_AR) < body.index("Sprachkurse mit Kinderbetreuung gibt es bereits")
+
+
+@pytest.mark.django_db
+def test_a_translation_of_another_text_is_not_shown(settings, people):
+    """A text changed by any other way (the admin, a data fix) no longer matches its stored translation."""
+    contribution = ContributionFactory(text=ARABIC, language="ar")
+    with StandIn() as server:
+        settings.TEILHABE_TRANSLATION_URL = server.url
+        services.translate_contribution(contribution=contribution, actor=people["department"])
+    Contribution.objects.filter(pk=contribution.pk).update(text=ARABIC + " شكرا")
+    contribution.refresh_from_db()
+    assert queries.get_staff_translation(contribution) is None
+    assert MachineTranslation.objects.count() == 1

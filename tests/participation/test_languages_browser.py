@@ -55,6 +55,7 @@ def test_staff_see_detected_language_and_machine_translation_and_the_resident_re
     )
     Review.objects.create(procedure=loop["procedure"], contribution=contribution)
     department = Person(browser, live_server, "de", people["department"])
+    department.context.set_default_timeout(60_000)  # the first page of a cold live server can be slow on 2 cores
     department.log_in()
     department.open_from_my_queue(contribution)
     page = department.page
@@ -106,6 +107,7 @@ def test_staff_see_detected_language_and_machine_translation_and_the_resident_re
 
     # The lead authority asks for a machine draft in Arabic, checks it and saves it.
     lead = Person(browser, live_server, "de", people["lead"])
+    lead.context.set_default_timeout(60_000)
     lead.log_in()
     lead.page.goto(f"{live_server.url}{review.get_absolute_url()}")
     with translation.override("de"):
