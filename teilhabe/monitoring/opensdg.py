@@ -305,6 +305,7 @@ def read_indicator(
     language: str = "en",
     translations: Mapping[str, str] | None = None,
     attribute_columns: Sequence[str] | None = None,
+    with_rows: bool = True,
 ) -> OpenSdgIndicator:
     """Read settings, names and data of one indicator.
 
@@ -313,7 +314,9 @@ def read_indicator(
     translation keys (e.g. `data.All ages`, `global_indicators.1-1-1-title`) are resolved through
     `translations`, by default the repository's translations/<language>/*.yml; a name that is a
     key also gets its text in every other language of translations/. `attribute_columns` (default:
-    the repository's `data_non_disaggregation_columns`) are attributes, not breakdowns.
+    the repository's `data_non_disaggregation_columns`) are attributes, not breakdowns. With
+    `with_rows=False` only the header of the data file is read (for callers that read the rows
+    themselves, such as the import).
     """
     repository = Path(repository)
     settings = read_settings(repository, indicator_id)
@@ -340,7 +343,10 @@ def read_indicator(
     path = repository / "data" / f"indicator_{indicator_id}.csv"
     columns: tuple[str, ...] = ()
     rows: tuple[DataRow, ...] = ()
-    if path.exists():
+    if path.exists() and not with_rows:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            columns = tuple(translations.get(name.strip(), name.strip()) for name in next(csv.reader(handle), []))
+    elif path.exists():
         columns, rows = _read_data(path, translations, warnings)
     else:
         warnings.append(f"data file {path.name} is missing")

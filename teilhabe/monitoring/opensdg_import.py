@@ -189,6 +189,7 @@ def import_opensdg(
         constants=reading.constants,
         attribute_columns=reading.attribute_columns,
         translations=reading.translations,
+        decimals=reading.decimals,
     )
     observations = {
         version.indicator_id: _observation_cells(
@@ -230,6 +231,7 @@ class _Reading:
     constants: dict[str, dict[str, str]] = field(default_factory=dict)
     attribute_columns: tuple[str, ...] = ()
     translations: dict[str, str] = field(default_factory=dict)
+    decimals: dict[str, int] = field(default_factory=dict)
 
 
 def _read(repository: Path, *, strict: bool = False, markers: frozenset[str] = frozenset()) -> _Reading:
@@ -269,7 +271,11 @@ def _read(repository: Path, *, strict: bool = False, markers: frozenset[str] = f
             continue
         try:
             indicator = opensdg.read_indicator(
-                repository, indicator_id, translations=translations, attribute_columns=reading.attribute_columns
+                repository,
+                indicator_id,
+                translations=translations,
+                attribute_columns=reading.attribute_columns,
+                with_rows=False,  # _check_data reads the rows, with line numbers
             )
         except (ValueError, csv.Error, OSError, yaml.YAMLError) as error:
             problems.append(f"data/indicator_{indicator_id}.csv or translations: {error}")
@@ -279,6 +285,7 @@ def _read(repository: Path, *, strict: bool = False, markers: frozenset[str] = f
             repository, indicator, problems, reading, strict=strict, markers=markers, translations=translations
         )
         reading.constants[indicator_id] = _constant_columns(indicator, cells[indicator_id])
+        reading.decimals[indicator_id] = _decimals(row.value for _line, row in cells[indicator_id][:2000])
     if problems:
         raise OpenSdgImportFailed(problems)
     return reading
@@ -558,6 +565,7 @@ def _versions(
     constants: Mapping[str, Mapping[str, str]] | None = None,
     attribute_columns: tuple[str, ...] = (),
     translations: Mapping[str, str] | None = None,
+    decimals: Mapping[str, int] | None = None,
 ) -> list[IndicatorVersion]:
     languages = set(settings.MODELTRANSLATION_LANGUAGES)
     codes = [indicator.indicator_id for indicator in indicators]
@@ -596,7 +604,7 @@ def _versions(
             "title_en": str(english)[:300],
             "definition_en": str(definition),
             "unit_en": str(unit)[:100],
-            "decimals": _decimals(indicator),
+            "decimals": (decimals or {}).get(indicator.indicator_id, 0),
             "direction": Direction.POSITIVE if first.direction == "positive" else Direction.NEGATIVE,
             "profile": IndicatorVersion.Profile.OPENSDG,
             "position": position,
@@ -639,12 +647,12 @@ def _save_with_history(instance, user) -> None:
     instance.save()
 
 
-def _decimals(indicator: opensdg.OpenSdgIndicator) -> int:
+def _decimals(values) -> int:
     """Decimal places to show: as many as the data use, at most three."""
     places = 0
-    for row in indicator.rows[:2000]:
-        if row.value is not None:
-            text = repr(row.value)
+    for value in values:
+        if value is not None:
+            text = repr(value)
             if "e" not in text and "." in text:
                 places = max(places, len(text.split(".")[1].rstrip("0")))
     return min(places, 3)

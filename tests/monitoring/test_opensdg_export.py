@@ -56,6 +56,57 @@ def reimport_and_export(first: Path, second: Path, actor, edition_code: str) -> 
     return export(edition_code, second)
 
 
+ATTRIBUTES = {"Units", "Series", "GeoCode", "COMMENT_OBS", "Progress"}
+META_KEYS = {
+    "indicator_number", "indicator_name", "graph_title", "sdg_goal", "reporting_status", "published",
+    "data_non_statistical", "graph_type", "indicator_definition", "auto_progress_calculation",
+    "progress_calculation_options",
+}
+
+
+def structure_problems(directory: Path) -> list[str]:
+    """What Open SDG's build (InputCsvData, InputYamlMeta, TranslationInputYaml) would not take."""
+    problems = []
+    config = yaml.safe_load((directory / "config_data.yml").read_text(encoding="utf-8"))
+    classes = [entry["class"] for entry in config["inputs"]]
+    if classes != ["InputCsvData", "InputYamlMeta"]:
+        problems.append(f"config_data.yml: inputs {classes}")
+    not_disaggregating = ATTRIBUTES | set(config.get("data_non_disaggregation_columns") or ())
+    english = yaml.safe_load((directory / "translations" / "en" / "indicators.yml").read_text(encoding="utf-8"))
+    metas = {path.stem for path in (directory / "meta").glob("*.yml")}
+    for path in sorted((directory / "data").glob("indicator_*.csv")):
+        name = f"data/{path.name}"
+        if path.stem.removeprefix("indicator_") not in metas:
+            problems.append(f"{name}: no meta file")
+        rows = list(csv.reader(StringIO(path.read_text(encoding="utf-8"))))
+        header = rows[0]
+        if header[0] != "Year" or header[-1] != "Value" or len(set(header)) != len(header):
+            problems.append(f"{name}: header {header}")
+        series = [i for i, column in enumerate(header[1:-1], 1) if column not in not_disaggregating]
+        seen = set()
+        for number, row in enumerate(rows[1:], 2):
+            if len(row) != len(header):
+                problems.append(f"{name}, row {number}: {len(row)} cells")
+                continue
+            try:
+                float(row[-1] or "nan")
+            except ValueError:
+                problems.append(f"{name}, row {number}: Value {row[-1]!r}")
+            identity = (row[0], *(row[i] for i in series), row[header.index("GeoCode")] if "GeoCode" in header else "")
+            if identity in seen:
+                problems.append(f"{name}, row {number}: a second row for {identity}")
+            seen.add(identity)
+    for indicator_id in sorted(metas):
+        meta = yaml.safe_load((directory / "meta" / f"{indicator_id}.yml").read_text(encoding="utf-8"))
+        if missing := META_KEYS - set(meta):
+            problems.append(f"meta/{indicator_id}.yml: missing {sorted(missing)}")
+        if meta.get("indicator_name", "").removeprefix("indicators.") not in english:
+            problems.append(f"meta/{indicator_id}.yml: {meta.get('indicator_name')!r} has no English text")
+        if not isinstance(meta.get("progress_calculation_options"), list):
+            problems.append(f"meta/{indicator_id}.yml: progress_calculation_options is not a list")
+    return problems
+
+
 def native_dataset() -> Edition:
     """Two indicators as a city keeps them: German and English titles, a breakdown, districts, a target."""
     edition = EditionFactory(code="konzept-2017", title="Integrationskonzept 2017")
@@ -109,6 +160,7 @@ def test_native_export_writes_an_open_sdg_repository(tmp_path, db):
         "translations/de/indicators.yml",
         "translations/en/indicators.yml",
     ]
+    assert structure_problems(tmp_path / "a") == []
     assert written["data/indicator_2-1.csv"].decode() == (
         "Year,Sex,Units,GeoCode,COMMENT_OBS,Value\n"
         "2015,,%,,,80\n"
@@ -190,6 +242,7 @@ def test_canada_export_keeps_breakdowns_attributes_and_options(tmp_path, actor):
 
     export("cif", tmp_path / "a")
 
+    assert structure_problems(tmp_path / "a") == []
     original, exported = read_indicator(CANADA, "11-1-1"), read_indicator(tmp_path / "a", "11-1-1")
     assert exported.names["en"] == original.names["en"] and exported.names["fr"] == original.names["fr"]
     assert exported.progress_calculation_options == original.progress_calculation_options
