@@ -74,7 +74,7 @@ def test_the_turkish_pages_mark_german_fallbacks_with_lang_only(client, procedur
     assert "<strong>Etkinlikler</strong>" in html
     assert '<p lang="de">Wir schreiben das Konzept gemeinsam fort.</p>' in html  # no dir: both run left to right
     event = procedure.events.get()
-    html = page(client, "tr", "event_detail", event.pk)
+    html = page(client, "tr", "event_detail", procedure.slug, event.pk)
     assert '<h1 lang="de">Stadtteilkonferenz Nord</h1>' in html
     assert '<a href="/tr/beteiligung/konzept/">Konseptin güncellenmesi</a>' in html
 
