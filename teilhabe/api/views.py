@@ -191,5 +191,7 @@ class PublicDetailView(mixins.RetrieveModelMixin, PublicReadView):
 
 
 def docs(request: HttpRequest) -> HttpResponse:
-    """The interactive API documentation (Swagger UI from drf-spectacular-sidecar, started by a static script)."""
-    return render(request, "api/docs.html")
+    """The interactive API documentation (Swagger UI from drf-spectacular-sidecar, started by a static script);
+    its way back to the portal speaks the language the reader came with (`?lang=`, else the browser's)."""
+    with translation.override(requested_language(request)):
+        return render(request, "api/docs.html")
