@@ -104,3 +104,28 @@ def test_rounding_never_overflows_for_huge_values():
 
     assert round_half_up(1e30, 1) == Decimal("1e30")
     assert _percent(1e30, "en").endswith("%")
+
+
+@pytest.mark.parametrize(
+    ("reliability", "german", "farsi"),
+    [
+        ("published", "42,3\u00a0%", "۴۲٫۳\u00a0%"),
+        ("limited", "(42,3\u00a0%)", "(۴۲٫۳\u00a0%)"),  # limited reliability: in parentheses
+        ("withheld", "/", "/"),  # withheld: "/" whatever the value
+        (None, "42,3\u00a0%", "۴۲٫۳\u00a0%"),
+    ],
+)
+def test_a_value_reads_as_its_reliability_allows(reliability, german, farsi):
+    from teilhabe.core.formatting import format_disclosed_value
+
+    with translation.override("de"):
+        assert format_disclosed_value(42.3, 1, "%", reliability) == german
+    with translation.override("fa"):
+        assert format_disclosed_value(42.3, 1, "%", reliability) == farsi
+
+
+def test_a_missing_value_of_limited_reliability_is_no_pair_of_empty_parentheses():
+    from teilhabe.core.formatting import format_disclosed_value, mark_reliability
+
+    assert format_disclosed_value(None, 1, "%", "limited") == "–"
+    assert mark_reliability("", "limited") == ""
