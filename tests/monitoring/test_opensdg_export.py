@@ -249,3 +249,19 @@ def test_canada_export_keeps_breakdowns_attributes_and_options(tmp_path, actor):
     assert sorted((r.year, r.value, r.cell("Series"), r.cell("Units")) for r in exported.rows) == sorted(
         (r.year, r.value, r.cell("Series"), r.cell("Units")) for r in original.rows if r.value is not None
     )
+
+
+def test_the_structure_check_names_what_the_build_would_refuse(tmp_path, db):
+    native_dataset()
+    export("konzept-2017", tmp_path / "a")
+    data = tmp_path / "a" / "data" / "indicator_2-1.csv"
+    data.write_text(data.read_text(encoding="utf-8") + "2015,,%,,,80\n2016,,%,,,many\n", encoding="utf-8")
+    meta = tmp_path / "a" / "meta" / "3-4.yml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("graph_type: line\n", ""), encoding="utf-8")
+
+    assert structure_problems(tmp_path / "a") == [
+        "data/indicator_2-1.csv, row 12: a second row for ('2015', '', '')",
+        "data/indicator_2-1.csv, row 13: Value 'many'",
+        "data/indicator_2-1.csv, row 13: a second row for ('2016', '', '')",
+        "meta/3-4.yml: missing ['graph_type']",
+    ]
