@@ -102,19 +102,19 @@ def compute_assessments(
     return rows
 
 
-def calculation_components(*, edition: Edition, today: date | None = None, progress=None) -> dict[str, dict]:
+def calculation_components(*, edition: Edition, today: date | None = None, progress_bar=None) -> dict[str, dict]:
     """Every indicator's status, score and series components in the shape of Open SDG's
     indicator_calculation_components.yml (docs/methods/progress.md, section 11).
 
     Indicators imported from an Open SDG repository are assessed from their rebuilt Open SDG rows,
     so the result equals assessing the files; native indicators report their total city series
-    (labelled with the indicator code) and their gap series ("<code> gap"). `progress(iterable, total=,
-    desc=)`, when given, wraps the loop over the indicators (a command's bar).
+    (labelled with the indicator code) and their gap series ("<code> gap"). `progress_bar(iterable,
+    total=, desc=)`, when given, wraps the loop over the indicators (a command's bar).
     """
     inputs = _load(edition, None, today or timezone.localdate())
     result: dict[str, dict] = {}
     versions = sorted(inputs.versions, key=lambda v: _natural_key(v.indicator.code))
-    for version in progress(versions, desc="indicators") if progress else versions:
+    for version in progress_bar(versions, desc="indicators") if progress_bar else versions:
         code = version.indicator.code
         if OPENSDG_PARAMETERS in (version.profile_parameters or {}):
             result[code] = opensdg.assess_opensdg_indicator(rebuild_opensdg_indicator(version, inputs))

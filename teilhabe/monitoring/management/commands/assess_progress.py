@@ -36,7 +36,7 @@ class Command(TeilhabeCommand):
             edition = get_current_edition()
             if edition is None:
                 raise CommandError("There is no edition yet.")
-        result = calculation_components(edition=edition, progress=self.progress_bar)
+        result = calculation_components(edition=edition, progress_bar=self.progress_bar)
         if options["format"] == "json":
             self.stdout.write(json.dumps(result, indent=2, ensure_ascii=False))
         elif options["format"] == "yaml":
