@@ -37,8 +37,8 @@ def teilhabe(arguments: list[str], database: Path, **environment: str) -> subpro
         TEILHABE_VAR_DIR=str(database.parent / "var"),
         TEILHABE_TASKS_IMMEDIATE="1",
         TEILHABE_DEFAULT_LANGUAGE="en",
-        **environment,
     )
+    env.update(environment)
     command = [sys.executable, "-c", "import sys; from teilhabe.cli import main; sys.exit(main())", *arguments]
     return subprocess.run(command, env=env, capture_output=True, text=True, cwd=REPOSITORY_ROOT, timeout=600)
 
@@ -174,6 +174,14 @@ CASES = [
     ),
     Case("export_data", UNMIGRATED, lambda tmp: [str(tmp / "export")], NOT_MIGRATED),
     Case(
+        "export_opensdg",
+        POPULATED,
+        lambda tmp: [str(_a_file(tmp / "export"))],
+        ["{tmp}/export"],
+        "the target folder is a file",
+    ),
+    Case("export_opensdg", UNMIGRATED, lambda tmp: [str(tmp / "export")], NOT_MIGRATED),
+    Case(
         "build_documentation",
         UNMIGRATED,
         lambda tmp: ["demo", "--format", "csv", "--output", str(tmp / "documentation.csv")],
@@ -276,3 +284,63 @@ def test_every_writing_command_has_a_failure_case(db):
     for name in tested:
         command = load_command_class(get_commands()[name], name)
         assert isinstance(command, TeilhabeCommand), f"{name} does not use the shared TeilhabeCommand"
+
+
+POSTGRES = "postgres://postgres@127.0.0.1:5432"
+
+
+@pytest.fixture
+def empty_postgresql_database():
+    psycopg = pytest.importorskip("psycopg")
+    name = "teilhabe_cli_unmigrated"
+    try:
+        server = psycopg.connect(f"{POSTGRES}/postgres", autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError:
+        pytest.skip("no PostgreSQL server on 127.0.0.1:5432")
+    with server:
+        server.execute(f"DROP DATABASE IF EXISTS {name}")
+        server.execute(f"CREATE DATABASE {name}")
+    yield f"{POSTGRES}/{name}"
+    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as server:
+        server.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def test_an_unmigrated_postgresql_database_is_named_as_such(empty_postgresql_database, tmp_path):
+    import psycopg
+
+    result = teilhabe(
+        ["import_data", str(SAMPLE_CONCEPT)], tmp_path / "unused.sqlite3", DATABASE_URL=empty_postgresql_database
+    )
+
+    assert result.returncode != 0
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "database not migrated: run `teilhabe migrate`" in result.stderr
+    with psycopg.connect(empty_postgresql_database) as connection:
+        tables = connection.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")
+        assert tables.fetchone()[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        ("UndefinedTable", 'relation "monitoring_observation" does not exist'),
+        ("UndefinedColumn", "column monitoring_observation.import_run_id does not exist"),
+    ],
+)
+def test_a_table_or_column_missing_in_postgresql_means_not_migrated(error, expected):
+    """A migration added after the check (or applied elsewhere) still ends in the same clear message."""
+    psycopg = pytest.importorskip("psycopg")
+    from django.db.utils import ProgrammingError
+
+    from teilhabe.core.management.base import describe_failure
+
+    try:
+        try:
+            raise getattr(psycopg.errors, error)(expected)
+        except psycopg.Error as cause:
+            raise ProgrammingError(expected) from cause  # as Django wraps driver errors
+    except ProgrammingError as wrapped:
+        message = describe_failure(wrapped)
+
+    assert message.startswith("database not migrated: run `teilhabe migrate`")
+    assert expected in message

@@ -58,7 +58,7 @@ def describe_failure(error: BaseException) -> str | None:
         return f"database error, nothing was changed: {_first_line(error)}"
     if isinstance(error, UnicodeDecodeError):
         return (
-            f"a file is not {error.encoding} text (byte {error.object[error.start:error.start + 1]!r} at position "
+            f"a file is not {error.encoding} text (byte {error.object[error.start : error.start + 1]!r} at position "
             f"{error.start}): give its encoding with --encoding or save it as UTF-8"
         )
     if isinstance(error, FileNotFoundError):

@@ -1,6 +1,5 @@
 """`teilhabe apply_retention`: anonymise contact data older than TEILHABE_CONTACT_RETENTION_DAYS (run daily)."""
 
-
 from teilhabe.core import privacy
 from teilhabe.core.management.base import TeilhabeCommand
 

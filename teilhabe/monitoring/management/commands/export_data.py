@@ -22,7 +22,10 @@ class Command(TeilhabeCommand):
     def handle(self, *args, **options):
         formats = ("csv", "xlsx") if options["format"] == "both" else (options["format"],)
         result = export_concept(
-            options["directory"], formats=formats, public_only=options["public_only"], opensdg=not options["no_opensdg"],
+            options["directory"],
+            formats=formats,
+            public_only=options["public_only"],
+            opensdg=not options["no_opensdg"],
             progress=self.progress_bar,
         )
         for kind, count in result.rows.items():
