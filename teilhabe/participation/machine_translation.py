@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -78,10 +77,10 @@ class LibreTranslateClient:
             raise TranslationError(
                 f"The translation server answered {error.code}: {_error_message(error.read())}"
             ) from error
-        except (TimeoutError, socket.timeout) as error:
+        except TimeoutError as error:
             raise TranslationError(f"The translation server did not answer within {self.timeout:g} seconds.") from error
         except urllib.error.URLError as error:
-            if isinstance(error.reason, (TimeoutError, socket.timeout)):
+            if isinstance(error.reason, TimeoutError):
                 raise TranslationError(
                     f"The translation server did not answer within {self.timeout:g} seconds."
                 ) from error

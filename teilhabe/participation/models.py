@@ -898,7 +898,9 @@ class JustificationTranslation(models.Model):
         verbose_name_plural = _("translations of the justification")
         ordering = ["evaluation", "language"]
         constraints = [
-            models.UniqueConstraint(fields=["evaluation", "language"], name="one_justification_translation_per_language"),
+            models.UniqueConstraint(
+                fields=["evaluation", "language"], name="one_justification_translation_per_language"
+            ),
             models.CheckConstraint(condition=~Q(text=""), name="justification_translation_has_text"),
             models.CheckConstraint(
                 condition=Q(origin="staff") | ~Q(engine=""), name="machine_assisted_translation_names_engine"

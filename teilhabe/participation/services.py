@@ -313,9 +313,7 @@ def submit_online_contribution(
     if not procedure.is_open_for_contributions:
         raise ValidationError(_("This procedure does not take online contributions at the moment."))
     title, text = _check_contribution_text(title=title, text=text)
-    language, language_origin = settle_language(
-        title=title, text=text, chosen=language, page_language=page_language
-    )
+    language, language_origin = settle_language(title=title, text=text, chosen=language, page_language=page_language)
     contact_email = (contact_email or "").strip()
     if contact_email and not has_consented:
         raise ValidationError({"consent": _("Please confirm that we may use your e-mail address, or leave it out.")})
@@ -1462,7 +1460,9 @@ def save_justification_translation(
         errors["language"] = _("Choose one of the site's languages other than German and English.")
     _check_length(errors, "text", text, required=True)
     if is_machine_assisted and not (engine or "").strip():
-        errors["is_machine_assisted"] = _("A machine-assisted translation starts from a machine draft: ask for one first.")
+        errors["is_machine_assisted"] = _(
+            "A machine-assisted translation starts from a machine draft: ask for one first."
+        )
     if errors:
         raise ValidationError(errors)
     Origin = JustificationTranslation.Origin

@@ -131,10 +131,14 @@ def _published_evaluation(contribution):
     """The published evaluation that answers the contribution: its own, or its bundle's."""
     from .models import Review
 
-    review = Review.objects.filter(
-        bundle_id=contribution.bundle_id if contribution.bundle_id else None,
-        contribution_id=None if contribution.bundle_id else contribution.pk,
-    ).select_related("published_evaluation").first()
+    review = (
+        Review.objects.filter(
+            bundle_id=contribution.bundle_id if contribution.bundle_id else None,
+            contribution_id=None if contribution.bundle_id else contribution.pk,
+        )
+        .select_related("published_evaluation")
+        .first()
+    )
     return review.published_evaluation if review is not None else None
 
 
