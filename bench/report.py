@@ -85,7 +85,7 @@ def _cells(row: Row) -> list[str]:
         row.figure,
         ours,
         _number(row.baseline, row.unit),
-        "-" if ratio is None else (f"{ratio:.1%}" if ratio < 10 else f"{ratio:.1f}x"),
+        "-" if ratio is None else (f"{ratio:.1%}" if ratio < 2 else f"{ratio:.1f}x"),
         row.goal or "-",
         met,
     ]
