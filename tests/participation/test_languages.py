@@ -33,7 +33,12 @@ JUSTIFICATION_AR = "سنقدم دورات لغة مع رعاية الأطفال 
         ("Russian", "Нам нужно больше языковых курсов с присмотром за детьми", ACCEPTED, "ru"),
         ("one word tells nothing", "Kita", ACCEPTED, None),
         ("empty", "   ", ACCEPTED, None),
-        ("only languages the city accepts", "Нам нужно больше языковых курсов с присмотром за детьми", ["de", "uk"], "uk"),
+        (
+            "only languages the city accepts",
+            "Нам нужно больше языковых курсов с присмотром за детьми",
+            ["de", "uk"],
+            "uk",
+        ),
         ("one accepted language needs no detection", "anything at all", ["de"], "de"),
     ],
 )
@@ -128,8 +133,11 @@ def test_client_translates_a_list_of_texts_and_names_the_engine():
     ("label", "setup", "message"),
     [
         ("wrong key", {"api_key": "other"}, "The translation server answered 403: Invalid API key"),
-        ("error answer", {"fail_with": (500, "Cannot translate text: model crashed")},
-         "The translation server answered 500: Cannot translate text: model crashed"),
+        (
+            "error answer",
+            {"fail_with": (500, "Cannot translate text: model crashed")},
+            "The translation server answered 500: Cannot translate text: model crashed",
+        ),
         ("unsupported language", {"source": "ps"}, "The translation server answered 400: ps is not supported"),
         ("timeout", {"delay_seconds": 1.5}, "The translation server did not answer within 0.5 seconds."),
     ],
@@ -167,7 +175,11 @@ def test_without_a_configured_server_nothing_is_sent_and_nothing_shown(
     settings.TEILHABE_TRANSLATION_URL = ""
     with StandIn() as server, django_capture_on_commit_callbacks(execute=True):
         contribution = services.submit_online_contribution(
-            procedure=ProcedureFactory(is_open_for_contributions=True), kind="proposal", title="", text=ARABIC, language=""
+            procedure=ProcedureFactory(is_open_for_contributions=True),
+            kind="proposal",
+            title="",
+            text=ARABIC,
+            language="",
         )
         with pytest.raises(ValidationError, match="No translation server is configured"):
             services.translate_contribution(contribution=contribution, actor=people["department"])
@@ -193,7 +205,11 @@ def test_a_new_contribution_is_translated_in_the_background_and_kept_with_engine
                 language="",
             )
     translation = MachineTranslation.objects.get(contribution=contribution)
-    assert (translation.source_language, translation.target_language, translation.text) == ("ar", "de", ARABIC_IN_GERMAN)
+    assert (translation.source_language, translation.target_language, translation.text) == (
+        "ar",
+        "de",
+        ARABIC_IN_GERMAN,
+    )
     assert translation.engine.startswith("LibreTranslate (127.0.0.1:")
     assert translation.translated_at is not None and translation.requested_by is None
     # Never the resident's words: the public page and the API show the original only.
@@ -333,7 +349,9 @@ def test_justification_translation_refused_changes_nothing(people, answered, who
 
 
 @pytest.mark.django_db
-def test_the_mail_to_the_resident_gives_their_language_first_and_german_beside(people, django_capture_on_commit_callbacks):
+def test_the_mail_to_the_resident_gives_their_language_first_and_german_beside(
+    people, django_capture_on_commit_callbacks
+):
     contribution = ContributionFactory(text=ARABIC, language="ar")
     Contribution.objects.filter(pk=contribution.pk).update(
         contact_email="r@example.org",

@@ -33,6 +33,12 @@ JUSTIFICATION_AR = "سنقدم اعتبارًا من الخريف دورات ل�
 
 
 @pytest.fixture
+def site(request):
+    """The review loop's site and people (test_review_browser.py)."""
+    return request.getfixturevalue("loop")
+
+
+@pytest.fixture
 def standin(settings):
     with StandIn(dictionary={ARABIC: ARABIC_IN_GERMAN, JUSTIFICATION: JUSTIFICATION_AR}) as server:
         settings.TEILHABE_TRANSLATION_URL = server.url  # the live server runs in this process
@@ -40,12 +46,12 @@ def standin(settings):
 
 
 def test_staff_see_detected_language_and_machine_translation_and_the_resident_reads_the_answer_in_arabic(
-    browser, live_server, loop, standin
+    browser, live_server, site, standin
 ):
-    people = loop["people"]
+    people = site["people"]
     # The detector took the Arabic text for Persian (as it may with short texts); no translation yet.
     contribution = Contribution.objects.create(
-        procedure=loop["procedure"],
+        procedure=site["procedure"],
         kind=Contribution.Kind.PROPOSAL,
         text=ARABIC,
         language="fa",
@@ -53,7 +59,7 @@ def test_staff_see_detected_language_and_machine_translation_and_the_resident_re
         source=Contribution.Source.ONLINE_FORM,
         moderation_state=Contribution.Moderation.PUBLISHED,
     )
-    Review.objects.create(procedure=loop["procedure"], contribution=contribution)
+    Review.objects.create(procedure=site["procedure"], contribution=contribution)
     department = Person(browser, live_server, "de", people["department"])
     department.context.set_default_timeout(60_000)  # the first page of a cold live server can be slow on 2 cores
     department.log_in()
@@ -65,7 +71,9 @@ def test_staff_see_detected_language_and_machine_translation_and_the_resident_re
         persian = str(dict(Contribution._meta.get_field("language").choices)["fa"])
         arabic = str(dict(Contribution._meta.get_field("language").choices)["ar"])
     written_in = page.locator(".contribution-language")
-    assert written_in.inner_text() == f"{department.t('Written in')}: {persian} ({department.t('detected automatically')})"
+    assert (
+        written_in.inner_text() == f"{department.t('Written in')}: {persian} ({department.t('detected automatically')})"
+    )
 
     # Correct it by clicking: the control offers the languages by name.
     page.get_by_label(department.t("Written in"), exact=True).select_option(label=arabic)
@@ -97,11 +105,14 @@ def test_staff_see_detected_language_and_machine_translation_and_the_resident_re
 
     # The review, up to the published evaluation (the loop itself is tested in test_review_browser.py).
     review = contribution.review
-    services.assign_review(actor=people["department"], review=review, lead_authority=loop["schools"])
+    services.assign_review(actor=people["department"], review=review, lead_authority=site["schools"])
     services.start_review(actor=people["lead"], review=review)
     services.draft_evaluation(
-        actor=people["lead"], review=review, disposition="taken_up_as_measure", justification=JUSTIFICATION,
-        measures=[loop["measure"]],
+        actor=people["lead"],
+        review=review,
+        disposition="taken_up_as_measure",
+        justification=JUSTIFICATION,
+        measures=[site["measure"]],
     )
     services.publish_evaluation(actor=people["department"], review=review)
 
@@ -109,7 +120,8 @@ def test_staff_see_detected_language_and_machine_translation_and_the_resident_re
     lead = Person(browser, live_server, "de", people["lead"])
     lead.context.set_default_timeout(60_000)
     lead.log_in()
-    lead.page.goto(f"{live_server.url}{review.get_absolute_url()}")
+    with translation.override("de"):
+        lead.page.goto(f"{live_server.url}{review.get_absolute_url()}")
     with translation.override("de"):
         arabic_site_name = str(dict(settings.LANGUAGES)["ar"])
     draft_language = lead.page.locator("#justification-draft-language")
@@ -117,7 +129,9 @@ def test_staff_see_detected_language_and_machine_translation_and_the_resident_re
     lead.click(lead.button("Ask for a machine draft"))
     text = lead.page.get_by_label(lead.t("Justification in this language"))
     assert text.input_value() == JUSTIFICATION_AR
-    assert lead.page.get_by_label(lead.t("Made with the help of a machine translation, which I have checked")).is_checked()
+    assert lead.page.get_by_label(
+        lead.t("Made with the help of a machine translation, which I have checked")
+    ).is_checked()
     lead.click(lead.button("Save the translation"))
     translation_row = JustificationTranslation.objects.get()
     assert (translation_row.language, translation_row.origin) == ("ar", "machine_approved")
@@ -135,7 +149,10 @@ def test_staff_see_detected_language_and_machine_translation_and_the_resident_re
     # First in reading order, and marked as a machine translation checked by the authority.
     html = resident.content()
     assert html.index(JUSTIFICATION_AR) < html.index(JUSTIFICATION)
-    assert resident.get_by_text(re.compile(re.escape(t("ar", "machine translation, checked by the authority")))).count() == 1
+    assert (
+        resident.get_by_text(re.compile(re.escape(t("ar", "machine translation, checked by the authority")))).count()
+        == 1
+    )
     resident.context.close()
     department.close()
     lead.close()
