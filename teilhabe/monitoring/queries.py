@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -216,3 +217,48 @@ def list_corrections(*, indicator: Indicator | None = None, on: date | None = No
     corrections = [c for c in corrections if decisions.get(c.observation_id) is not disclosing.Reliability.WITHHELD]
     corrections.sort(key=lambda correction: correction.corrected_at, reverse=True)
     return corrections
+
+
+# Components of an assessment that repeat an observed value (or count): shown as that value's reliability.
+_COMPONENT_YEARS = {"base_value": "base_year", "current_value": "current_year", "sample_size": "current_year"}
+
+
+def get_value_reliabilities(indicator_ids: Iterable[int], *, on: date | None = None) -> dict[tuple, str]:
+    """The reliability ("published", "limited", "withheld") of every public observation of the indicators by
+    (indicator id, geography id, breakdown key, year), read through the public gateway."""
+    return reliability_lookup(list_public_observations(on=on).filter(indicator_id__in=list(indicator_ids)))
+
+
+def reliability_lookup(observations: Iterable[Observation]) -> dict[tuple, str]:
+    """(indicator id, geography id, breakdown key, year) → reliability of observations already read through
+    the gateway; of several periods in one year the least reliable."""
+    found: dict[tuple, str] = {}
+    rank = {"withheld": 2, "limited": 1}
+    for row in observations:
+        key = (row.indicator_id, row.geography_id, row.breakdown_key, row.period_start.year)
+        if rank.get(row.reliability, 0) >= rank.get(found.get(key), 0):
+            found[key] = row.reliability
+    return found
+
+
+def component_reliabilities(assessment, version, reliabilities: dict[tuple, str]) -> dict[str, str]:
+    """Which components of a stored assessment are of limited reliability (to be shown in parentheses): the
+    base and latest value and the sample size repeat the observation of their year; a gap repeats the less
+    reliable of its two groups."""
+    if assessment is None:
+        return {}
+    if assessment.series_kind == "gap" and version is not None and version.group_a_id and version.group_b_id:
+        keys = [version.group_a.key, version.group_b.key]
+    else:
+        keys = [assessment.breakdown_key]
+    components = assessment.components or {}
+    marked = {}
+    for name, year_name in _COMPONENT_YEARS.items():
+        year = components.get(year_name)
+        if components.get(name) is None or not isinstance(year, int | float) or isinstance(year, bool):
+            continue
+        year = int(year)
+        found = {reliabilities.get((assessment.indicator_id, assessment.geography_id, key, year)) for key in keys}
+        if "limited" in found or "withheld" in found:
+            marked[name] = "limited"  # a withheld value never reaches an assessment; mark it as uncertain at most
+    return marked

@@ -79,6 +79,7 @@ class AssessmentView:
     components: tuple[tuple[str, str], ...] = ()
     needed_change: str = ""
     series_label: str = ""
+    has_limited: bool = False  # a component is in parentheses: limited reliability
 
 
 def count_statuses(codes: Iterable[str]) -> list[StatusCount]:
@@ -105,8 +106,15 @@ def _explanation(row: Assessment) -> tuple[str, str | None]:
 
 
 def view_assessment(
-    row: Assessment | None, *, decimals: int = 1, unit: str = "", series_label: str = ""
+    row: Assessment | None,
+    *,
+    decimals: int = 1,
+    unit: str = "",
+    series_label: str = "",
+    reliabilities: dict[str, str] | None = None,
 ) -> AssessmentView:
+    """An assessment as pages show it; `reliabilities` (component → "limited", see
+    monitoring.queries.component_reliabilities) puts components of limited reliability in parentheses."""
     if row is None:
         return AssessmentView(
             None,
@@ -127,7 +135,7 @@ def view_assessment(
     for key, label in COMPONENT_LABELS.items():
         shown = format_component(key, values.get(key), decimals, unit)
         if shown is not None:
-            components.append((str(label), shown))
+            components.append((str(label), formatting.mark_reliability(shown, (reliabilities or {}).get(key))))
     needed = ""
     if row.needed_change_per_year is not None:
         needed = format_component("needed_change_per_year", row.needed_change_per_year, decimals, unit) or ""
@@ -143,6 +151,7 @@ def view_assessment(
         components=tuple(components),
         needed_change=needed,
         series_label=series_label,
+        has_limited=any(key in (reliabilities or {}) and values.get(key) is not None for key in COMPONENT_LABELS),
     )
 
 
@@ -508,11 +517,13 @@ def get_indicator_page(code: str, edition_code: str | None = None) -> IndicatorP
     assessments = list(monitoring.list_assessments(edition=edition, indicator=indicator))
     city_assessments = [a for a in assessments if a.geography.level == Geography.Level.CITY]
     headline_row = _headline(version, city_assessments)
+    reliabilities = monitoring.reliability_lookup(observations)
     headline = view_assessment(
         headline_row,
         decimals=version.decimals,
         unit=_gap_unit(version) if headline_row and headline_row.series_kind == "gap" else version.unit,
         series_label=_rated_series(version, headline_row, labels),
+        reliabilities=monitoring.component_reliabilities(headline_row, version, reliabilities),
     )
     assessment_views = [
         view_assessment(
@@ -520,6 +531,7 @@ def get_indicator_page(code: str, edition_code: str | None = None) -> IndicatorP
             decimals=version.decimals,
             unit=_gap_unit(version) if a.series_kind == "gap" else version.unit,
             series_label=_("Gap") if a.series_kind == "gap" else label_for_key(a.breakdown_key, labels),
+            reliabilities=monitoring.component_reliabilities(a, version, reliabilities),
         )
         for a in city_assessments
     ]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from teilhabe.core import formatting
 from teilhabe.core.models import SiteProfile
 from teilhabe.core.tabular import WorkbookWriter
+from teilhabe.monitoring import queries as monitoring_queries
 from teilhabe.monitoring.models import (
     AreaOfAction,
     Assessment,
@@ -157,6 +158,7 @@ class TargetRow:
     progress_value: float | None
     explanation: str
     components: tuple[tuple[str, str], ...]
+    has_limited: bool = False  # a component is in parentheses: limited reliability
 
 
 def _series_kind(target: Target) -> str:
@@ -165,13 +167,16 @@ def _series_kind(target: Target) -> str:
     return Assessment.SeriesKind.GROUP if target.breakdown_key else Assessment.SeriesKind.TOTAL
 
 
-def _components(components: dict, decimals: int, unit: str) -> tuple[tuple[str, str], ...]:
-    """The components as the indicator page shows them (status_labels.format_component)."""
+def _components(
+    components: dict, decimals: int, unit: str, reliabilities: dict[str, str] | None = None
+) -> tuple[tuple[str, str], ...]:
+    """The components as the indicator page shows them (status_labels.format_component); a value of limited
+    reliability in parentheses (monitoring.queries.component_reliabilities)."""
     shown = []
     for key, label in COMPONENT_LABELS.items():
         text = format_component(key, components.get(key), decimals, unit)
         if text is not None:
-            shown.append((str(label), text))
+            shown.append((str(label), formatting.mark_reliability(text, (reliabilities or {}).get(key))))
     return tuple(shown)
 
 
@@ -179,8 +184,11 @@ def annual_report_rows(edition: Edition) -> list[TargetRow]:
     """Every target of the edition with the stored assessment of its series, in concept order."""
     versions = {
         version.indicator_id: version
-        for version in IndicatorVersion.objects.filter(edition=edition).select_related("indicator", "area")
+        for version in IndicatorVersion.objects.filter(edition=edition).select_related(
+            "indicator", "area", "group_a__dimension", "group_b__dimension"
+        )
     }
+    reliabilities = monitoring_queries.get_value_reliabilities(versions)
     assessments = {
         (a.indicator_id, a.series_kind, a.breakdown_key, a.geography_id): a
         for a in Assessment.objects.filter(edition=edition)
@@ -199,6 +207,7 @@ def annual_report_rows(edition: Edition) -> list[TargetRow]:
             (target.indicator_id, _series_kind(target), target.breakdown_key, target.geography_id)
         )
         decimals = version.decimals if version else 1
+        marked = monitoring_queries.component_reliabilities(assessment, version, reliabilities)
         explanation = ""
         if assessment is not None:
             explanation = (
@@ -231,7 +240,8 @@ def annual_report_rows(edition: Edition) -> list[TargetRow]:
                 score=assessment.score if assessment else None,
                 progress_value=assessment.progress_value if assessment else None,
                 explanation=explanation,
-                components=_components(assessment.components if assessment else {}, decimals, unit),
+                components=_components(assessment.components if assessment else {}, decimals, unit, marked),
+                has_limited=bool(marked),
             )
         )
     # Concept order: area, then the indicator's position in it (the sort is stable within an indicator).

@@ -36,6 +36,7 @@ from tests.monitoring.factories import (
     GeographyFactory,
     IndicatorVersionFactory,
     ObservationFactory,
+    TargetFactory,
 )
 from tests.surveys.factories import all_kinds_survey, define_index, make_wave
 
@@ -81,6 +82,9 @@ def planted(settings, tmp_path):
         for code, n, value, se, numerator in DISTRICT_ROWS:
             ObservationFactory(indicator=version.indicator, geography=districts[code], year=year, value=value,
                                standard_error=se, sample_size=n, numerator=numerator, denominator=n)
+    # a target for the district of limited reliability: its assessment repeats the latest value in the report
+    TargetFactory(indicator=version.indicator, edition=edition, geography=districts["d3"], baseline_value=60.0,
+                  baseline_year=2021, target_value=70.0, target_year=2030)
     assessing.recompute_assessments(edition=edition)
 
     # with the demographic block, so the audit also checks the cross-table single × immigrant background,
@@ -271,6 +275,12 @@ def test_pages_show_withheld_as_slash_and_limited_in_parentheses_with_legends(pl
     assert "/ no figure: too few cases" in client.get("/en/bezirke/d0/").content.decode()
     with_reliability = list(csv.DictReader(io.StringIO(client.get("/bezirke/d3/daten.csv").content.decode("utf-8-sig"))))
     assert {row["reliability"] for row in with_reliability} == {"limited"}
+    # the annual report repeats the district's latest value among the components of its assessment
+    edition = planted["edition"].code
+    report = client.get(f"/berichte/{edition}/en/jahresbericht.pdf")
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(b"".join(report.streaming_content))).pages)
+    assert re.search(r"\(61\.9\s?%\)", text), text
+    assert "limited reliability: few cases" in text
 
 
 def test_survey_and_climate_index_withhold_small_groups(planted, client):
