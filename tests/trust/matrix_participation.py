@@ -14,7 +14,13 @@ from django.utils import timezone
 
 from teilhabe.accounts.models import Authority, Role, User
 from teilhabe.participation import services
-from teilhabe.participation.models import Bundle, Contribution, DocumentationBuild
+from teilhabe.participation.models import (
+    Bundle,
+    Contribution,
+    DocumentationBuild,
+    JustificationTranslation,
+    MachineTranslation,
+)
 from tests.participation import factories
 
 from .matrix import (
@@ -394,6 +400,54 @@ _moderate = post_guarded(
 )
 
 
+def _language_of(world: World, scope: str) -> str:
+    return Contribution.objects.get(pk=world.obj("participation.contribution", scope).pk).language
+
+
+def _machine_translations(world: World, scope: str) -> int:
+    return MachineTranslation.objects.filter(contribution=world.obj("participation.contribution", scope)).count()
+
+
+def _justification_translations(world: World, scope: str) -> int:
+    return JustificationTranslation.objects.filter(evaluation=world.obj("participation.evaluation", scope)).count()
+
+
+def _handles_language(role: str, scope: str) -> bool:
+    """Whoever moderates the (online) contribution — the department, any moderator — or reviews it."""
+    return role in ADMINS or role == MODERATOR or (role == AUTHORITY_STAFF and scope == OWN)
+
+
+_correct_language = post_guarded(
+    lambda world, role, scope: Request(
+        "post",
+        _path("contribution_language", pk=world.obj("participation.contribution", scope).pk),
+        data={"language": "en"},
+    ),
+    _language_of,
+    _handles_language,
+    "the contribution's language",
+)
+# No translation server in the matrix: allowed people are told so; nothing may be stored either way.
+_translate = post_guarded(
+    lambda world, role, scope: Request(
+        "post", _path("contribution_translate", pk=world.obj("participation.contribution", scope).pk)
+    ),
+    _machine_translations,
+    lambda role, scope: False,
+    "the machine translations",
+)
+_translate_justification = post_guarded(
+    lambda world, role, scope: Request(
+        "post",
+        _path("justification_translation", pk=world.obj("participation.evaluation", scope).pk),
+        data={"language": "ar", "text": "نص تبرير مترجم طويل بما يكفي ليشرح القرار للسكان بوضوح."},
+    ),
+    _justification_translations,
+    lambda role, scope: role in ADMINS or (role == AUTHORITY_STAFF and scope == OWN),
+    "the translations of the justification",
+)
+
+
 def _procedure_kwargs(world: World) -> dict:
     return {"slug": world.obj("participation.procedure", OWN).slug}
 
@@ -558,6 +612,41 @@ ENDPOINTS: list[Endpoint] = [
         ),
         scoped=True,
         verify=_moderate[1],
+    ),
+    Endpoint(
+        id="participation:contribution_language",
+        url_name="participation:contribution_language",
+        kind=Kind.STAFF_VIEW,
+        build=_correct_language[0],
+        expected=_work_expected(
+            lambda role, scope: expect("302", (302, None)) if _handles_language(role, scope) else DENIED
+        ),
+        scoped=True,
+        verify=_correct_language[1],
+    ),
+    Endpoint(
+        id="participation:contribution_translate",
+        url_name="participation:contribution_translate",
+        kind=Kind.STAFF_VIEW,
+        build=_translate[0],
+        expected=_work_expected(
+            lambda role, scope: expect("302", (302, None)) if _handles_language(role, scope) else DENIED
+        ),
+        scoped=True,
+        verify=_translate[1],
+    ),
+    Endpoint(
+        id="participation:justification_translation",
+        url_name="participation:justification_translation",
+        kind=Kind.STAFF_VIEW,
+        build=_translate_justification[0],
+        expected=_work_expected(
+            lambda role, scope: (
+                expect("302", (302, None)) if role in ADMINS or (role == AUTHORITY_STAFF and scope == OWN) else DENIED
+            )
+        ),
+        scoped=True,
+        verify=_translate_justification[1],
     ),
     _work_get(
         "event_work_list",
