@@ -796,7 +796,9 @@ class JustificationTranslationForm(forms.Form):
     """The public justification in a resident's language, written or checked by staff."""
 
     language = forms.ChoiceField(label=_("Language"))
-    text = forms.CharField(label=_("Justification in this language"), widget=forms.Textarea(attrs={"rows": 6}))
+    text = forms.CharField(
+        label=_("Justification in this language"), widget=forms.Textarea(attrs={"rows": 6, "dir": "auto"})
+    )
     is_machine_assisted = forms.BooleanField(
         label=_("Made with the help of a machine translation, which I have checked"), required=False
     )
