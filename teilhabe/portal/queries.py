@@ -25,6 +25,7 @@ from teilhabe.monitoring.models import (
     AreaOfAction,
     Assessment,
     BreakdownCategory,
+    Direction,
     Edition,
     Geography,
     Indicator,
@@ -884,6 +885,8 @@ class EditionComparison:
     new_targets: list[TargetChangeRow] = field(default_factory=list)
     moved_targets: list[TargetChangeRow] = field(default_factory=list)
     dropped_targets: list[TargetChangeRow] = field(default_factory=list)
+    # per redefined indicator's code: (field, old, new) with units and choices in words
+    redefined_fields: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
 
 
 def _snapshots(edition: Edition) -> tuple[list[IndicatorSnapshot], list[TargetSnapshot]]:
@@ -958,7 +961,21 @@ def get_edition_comparison(older_code: str | None, newer_code: str | None) -> Ed
         new_targets=[row for change, row in rows if change.old is None],
         moved_targets=[row for change, row in rows if change.old is not None and change.new is not None],
         dropped_targets=[row for change, row in rows if change.new is None],
+        redefined_fields={
+            item.code: [_field_in_words(change) for change in item.changes] for item in changes.redefined
+        },
     )
+
+
+def _field_in_words(change) -> tuple[str, str, str]:
+    """A changed defining field as the indicator page words it: units and choices by their labels."""
+    if change.field == "unit":
+        return change.field, formatting.unit_in_words(change.old), formatting.unit_in_words(change.new)
+    choices = {"direction": Direction, "comparison": IndicatorVersion.Comparison}.get(change.field)
+    if choices is not None:
+        labels = dict(choices.choices)
+        return change.field, str(labels.get(change.old, change.old)), str(labels.get(change.new, change.new))
+    return change.field, change.old, change.new
 
 
 def _target_change_rows(changes: EditionChanges, versions: dict[str, IndicatorVersion]) -> list[tuple]:

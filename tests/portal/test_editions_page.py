@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from teilhabe.monitoring.models import Target
+from teilhabe.monitoring.models import IndicatorVersion, Target
 from tests.monitoring.factories import TargetFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,10 +69,18 @@ def test_new_targets_are_listed_as_new_with_human_labels(client, editions):
     assert "47.3" not in changed and "none" not in changed
 
 
-def test_redefined_indicators_are_named_by_code_and_title(client, editions):
+def test_redefined_indicators_are_named_by_code_and_title_with_fields_in_words(client, editions):
+    # given: the older edition measured B1 in another unit, with the other direction
+    IndicatorVersion.objects.filter(indicator=editions.gap_indicator, edition=editions.old_edition).update(
+        unit="Anzahl", direction="negative"
+    )
+    # when
     page = client.get("/en/konzept/?from=2013&to=2017").content.decode()
+    # then
     redefined = page.split("Indicators redefined", 1)[1].split("</ul></li>", 1)[0]
-    assert re.search(r'>B1</a> Share with Abitur\s', redefined)
+    assert re.search(r">B1</a> Share with Abitur\s", redefined)
+    assert "Unit: <del>number (count)</del> → <ins>per cent (share of 100)</ins>" in redefined
+    assert "Desired direction: <del>Lower is better</del> → <ins>Higher is better</ins>" in redefined
 
 
 def test_german_page_formats_numbers_the_german_way(client, editions):
