@@ -426,8 +426,11 @@ class Observation(TimeStampedModel):
                                    help_text=_("Not public before this date."))
     note = models.CharField(_("note"), max_length=500, blank=True)
     # Set on the rows an import created: who entered them and when is the run's (no history row per new row).
+    # No database constraint: PostgreSQL would check it row by row at commit (a third of a first import's time),
+    # while the import writes the run and its rows in one transaction; PROTECT still guards deleting a run.
     import_run = models.ForeignKey(ImportRun, verbose_name=_("import run"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="observations", db_index=False)
+                                   on_delete=models.PROTECT, related_name="observations", db_index=False,
+                                   db_constraint=False)
     history = _ObservationHistory(no_db_index=["indicator", "geography", "import_run"], user_db_constraint=False)
 
     class Meta:

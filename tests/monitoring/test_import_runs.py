@@ -159,3 +159,60 @@ def test_dry_run_and_refused_import_leave_no_run(actor, concept):
     # then
     assert not ImportRun.objects.exists()
     assert not Observation.objects.exists()
+
+
+# Reading: on PostgreSQL a file without quotes is copied in blocks, its lines numbered by the database; the row
+# numbers in messages, blank lines and a line of the wrong width must come out as the line reader has them.
+
+
+def _load_concept(actor) -> None:
+    concept = [path for path in DATA.glob("*.csv") if path.name != "observations.csv"]
+    services.import_data(paths=concept, user=actor)
+
+
+def test_row_numbers_count_blank_lines_and_crlf_line_ends(actor, tmp_path):
+    # given: CRLF line ends, a blank-looking line, and bad values after it
+    _load_concept(actor)
+    path = tmp_path / "observations.csv"
+    path.write_bytes(
+        b"indicator;period;geography;value\r\nS1;2016;city;85,2\r\n;;;\r\nS1;2017;city;many\r\nS1;2018;nowhere;80\r\n"
+    )
+    # when
+    with pytest.raises(ImportFailed) as failure:
+        services.import_data(paths=[path], user=actor)
+    # then
+    assert [str(problem) for problem in failure.value.problems] == [
+        "observations.csv, row 4, column 'value': 'many' is not a number",
+        "observations.csv, row 5, column 'geography': unknown geography 'nowhere'",
+    ]
+    assert not Observation.objects.exists()
+    assert ImportRun.objects.count() == 1  # the concept's
+
+
+def test_blank_lines_are_skipped_and_decimal_commas_read(actor, tmp_path):
+    # given
+    _load_concept(actor)
+    path = tmp_path / "observations.csv"
+    path.write_text(
+        "indicator;period;geography;value\nS1;2016;city;85,2\n ; ; ;\nS1;2017;city;86,5\n", encoding="utf-8"
+    )
+    # when
+    report = services.import_data(paths=[path], user=actor)
+    # then
+    assert report.counts() == {"observations": [2, 0, 0]}
+    assert sorted(Observation.objects.values_list("period", "value")) == [("2016", 85.2), ("2017", 86.5)]
+
+
+def test_a_line_of_the_wrong_width_is_named_by_its_row(actor, tmp_path):
+    # given: nothing quoted, so the block copy is tried first, and the database refuses the short line
+    _load_concept(actor)
+    path = tmp_path / "observations.csv"
+    path.write_text("indicator,period,geography,value\nS1,2016,city,85.2\nS1,2017,city\n", encoding="utf-8")
+    # when
+    with pytest.raises(ImportFailed) as failure:
+        services.import_data(paths=[path], user=actor)
+    # then
+    assert [str(problem) for problem in failure.value.problems] == [
+        "observations.csv, row 3: the row has 3 fields but the header has 4: too few fields; add the missing ones"
+    ]
+    assert not Observation.objects.exists()

@@ -1,8 +1,11 @@
 """Observations, set-based: the file goes as text into a staging table, SQL checks and writes it.
 
-Reading: a CSV line that is certainly one plain record goes to the staging table unsplit
-(PostgreSQL: COPY in CSV format, the row number put in front); other records (quoted fields,
-blank-looking lines, XLSX rows) are parsed in Python and re-encoded. Every cell stays text.
+Reading: on PostgreSQL a CSV file without quotes goes to the staging table as it is, in blocks, by
+COPY in CSV format, a sequence numbering its lines (no Python per line); if the database finds a line
+it cannot split like the header, the file is read again line by line. There, a CSV line that is
+certainly one plain record goes to the staging table unsplit (the row number put in front); other
+records (quoted fields, blank-looking lines, XLSX rows) are parsed in Python and re-encoded. Every
+cell stays text.
 
 Checking, once per distinct value rather than once per row: the few distinct indicators,
 geographies, periods, breakdown combinations, statuses and release dates are read back and
@@ -25,11 +28,12 @@ the distinct values of the lookup columns.
 from __future__ import annotations
 
 import math
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, connection
+from django.db import DatabaseError, IntegrityError, connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -190,7 +194,8 @@ class ObservationStage:
         base = file_number << _ROW_BITS
         numbers = {position for position, name in enumerate(table.header) if name in _NUMBERS}
         if self.is_postgres:
-            self._copy(table, columns, base, numbers, progress)
+            if table.blocks is None or table.lines is None or not self._copy_plain(table, columns, base, progress):
+                self._copy(table, columns, base, numbers, progress)
         else:
             self._insert(table, columns, base, numbers, progress)
 
@@ -208,12 +213,71 @@ class ObservationStage:
             self.columns.append(column)
         return column
 
+    def _copy_options(self, columns: list[str], delimiter: str) -> str:
+        not_null = ", ".join(c for c in columns if not c.startswith("c_") or c[2:] not in _NUMBERS)
+        return f"FORMAT csv, DELIMITER '{delimiter}'" + (f", FORCE_NOT_NULL ({not_null})" if not_null else "")
+
+    def _copy_plain(self, table: Table, columns: list[str], base: int, progress) -> bool:
+        """PostgreSQL, a CSV file without quotes: COPY of its text blocks as they are; False (nothing staged) when
+        the file is not plain after all, so that the caller reads it line by line.
+
+        Plain: no quote, NUL, lone carriage return or `\\.` (COPY's end marker) in a block, and every line split
+        by the database into exactly the header's fields (else COPY fails and its savepoint is rolled back).
+        A sequence numbers the lines as they arrive (the header is row 1). Blank-looking lines, which the line
+        reader skips, are deleted afterwards, keeping the numbers of the others."""
+        from psycopg import Error as CopyError  # the raw cursor's COPY raises the driver's errors
+
+        delimiter = table.delimiter
+        sequence = f"import_line_{self.suffix}_{len(self.files)}"
+        self._execute(f"CREATE TEMPORARY SEQUENCE {sequence} START 2")
+        self._execute(f"ALTER TABLE {self.name} ALTER COLUMN row_no SET DEFAULT {base} + nextval('{sequence}')")
+        maybe_blank = re.compile(r"(?:^|\n)[\s" + re.escape(delimiter) + "]")
+        has_blank = False
+        read = 0
+        self._execute("SAVEPOINT import_block_copy")
+        try:
+            with connection.cursor() as cursor:
+                sql = f"COPY {self.name} ({', '.join(columns)}) FROM STDIN ({self._copy_options(columns, delimiter)})"
+                with cursor.cursor.copy(sql) as copy:
+                    for block in table.blocks():
+                        if (
+                            '"' in block
+                            or "\x00" in block
+                            or "\\." in block
+                            or block.count("\r") != block.count("\r\n")
+                        ):
+                            raise _NotPlain
+                        has_blank = has_blank or maybe_blank.search(block) is not None
+                        copy.write(block)
+                        read += len(block)
+                        if progress:
+                            progress(min(read, table.source.size))
+        except (_NotPlain, CopyError, DatabaseError, UnicodeDecodeError):
+            self._execute("ROLLBACK TO SAVEPOINT import_block_copy")
+            self._execute(f"ALTER TABLE {self.name} ALTER COLUMN row_no DROP DEFAULT")
+            self._execute(f"DROP SEQUENCE {sequence}")
+            return False
+        self._execute("RELEASE SAVEPOINT import_block_copy")
+        self._execute(f"ALTER TABLE {self.name} ALTER COLUMN row_no DROP DEFAULT")
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT CASE WHEN is_called THEN last_value - 1 ELSE 0 END FROM {sequence}")
+            lines = cursor.fetchone()[0]
+            self._execute(f"DROP SEQUENCE {sequence}")
+            if has_blank:
+                blank = " AND ".join(f"COALESCE({self._trim(column)}, '') = ''" for column in columns)
+                cursor.execute(
+                    f"DELETE FROM {self.name} WHERE row_no > {base} AND row_no < {base + (1 << _ROW_BITS)} AND {blank}"
+                )
+                lines -= cursor.rowcount
+        self.staged += lines
+        if progress:
+            progress(table.source.size)
+        return True
+
     def _copy(self, table: Table, columns: list[str], base: int, numbers: set[int], progress) -> None:
         """PostgreSQL: COPY in CSV format; plain lines as they are, other records re-encoded."""
         delimiter = table.delimiter
-        not_null = ", ".join(c for c in columns if not c.startswith("c_") or c[2:] not in _NUMBERS)
-        options = f"FORMAT csv, DELIMITER '{delimiter}'" + (f", FORCE_NOT_NULL ({not_null})" if not_null else "")
-        sql = f"COPY {self.name} (row_no, {', '.join(columns)}) FROM STDIN ({options})"
+        sql = f"COPY {self.name} (row_no, {', '.join(columns)}) FROM STDIN ({self._copy_options(columns, delimiter)})"
         records: Iterator = table.lines if table.lines is not None else table.rows
         spreadsheet = table.source.sheet is not None
         with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
@@ -855,6 +919,10 @@ class ObservationStage:
 
 
 # --- parsing distinct values (the same functions as for every cell before) ---------------------------------
+
+
+class _NotPlain(Exception):
+    """A block of a CSV file that COPY would not read as the line reader does."""
 
 
 def _code(raw: str) -> tuple[str] | CellError:

@@ -41,6 +41,7 @@ KINDS = (
 _KIND_NAME = re.compile(r"^(" + "|".join(sorted(KINDS, key=len, reverse=True)) + r")(?:[_\-. ].*)?$")
 DATA_SUFFIXES = (".csv", ".xlsx")
 CSV_CHUNK_ROWS = 10_000
+CSV_BLOCK_CHARACTERS = 1 << 20  # text blocks of whole lines, for a caller that copies a plain file as it is
 
 
 def kind_of(name: str) -> str | None:
@@ -71,6 +72,8 @@ class Table:
     A CSV table also offers `lines`, an alternative to `rows` (use one of them): the same records,
     but a record that is one plain line (no quotes, exactly one field per column, not blank) comes
     as that line's text without its line end, for a caller that can pass it on without splitting.
+    `blocks()` reads the same lines again from the start (a separate handle), as text blocks of whole
+    lines, for a caller that checks the records itself and falls back to `lines` when they are not plain.
     """
 
     source: Source
@@ -79,6 +82,7 @@ class Table:
     position: Callable[[], int] = field(default=lambda: 0)
     lines: Iterator[tuple[int, str | list[str]]] | None = None
     delimiter: str = ","
+    blocks: Callable[[], Iterator[str]] | None = None
 
 
 class SourceError(Exception):
@@ -268,7 +272,18 @@ def _open_csv(source: Source, problems: ProblemLog, encoding: str) -> Table:
         except (ValueError, AttributeError):
             return source.size
 
-    return Table(source, header, rows(), position, lines=lines(), delimiter=delimiter)
+    def blocks() -> Iterator[str]:
+        # Decoding errors surface here too (UnicodeDecodeError); the caller then reads `lines`, which names the line.
+        with open(source.path, encoding=python_encoding, newline="", errors="strict") as again:
+            again.readline()  # the header
+            while block := again.read(CSV_BLOCK_CHARACTERS):
+                if not block.endswith(("\n", "\r")):
+                    block += again.readline()
+                elif block.endswith("\r"):
+                    block += again.readline()  # the "\n" of "\r\n", if it follows
+                yield block
+
+    return Table(source, header, rows(), position, lines=lines(), delimiter=delimiter, blocks=blocks)
 
 
 class _Pushback:
