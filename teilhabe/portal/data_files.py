@@ -83,8 +83,9 @@ def chart_file(code: str, chart: str, edition_code: str | None = None) -> DataFi
         )
     if chart == "districts":
         version = queries._get_version(code, edition_code)
+        # every series the district map and time series can show: the total and each group, per district
         rows = monitoring.list_public_observations().filter(
-            indicator=version.indicator, geography__level=Geography.Level.DISTRICT, breakdown_key=""
+            indicator=version.indicator, geography__level=Geography.Level.DISTRICT
         )
         return _observation_file(f"{version.indicator.code}-districts", rows, {version.indicator_id: version})
     page = queries.get_indicator_page(code, edition_code)

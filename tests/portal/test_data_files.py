@@ -68,3 +68,10 @@ def test_workbook_shows_values_rounded_as_on_the_page(client, portal_data):
 )
 def test_bad_addresses_are_not_found(client, portal_data, url):
     assert client.get(url).status_code == 404
+
+
+def test_district_chart_file_holds_every_district_series_and_no_city_row(client, portal_data):
+    rows = _csv(client.get("/en/indikatoren/B1/daten/districts.csv"))
+    assert {row["geography"] for row in rows} == {"Altstadt", "Nordhafen", "Südpark"}
+    nordhafen_2016 = next(row for row in rows if row["geography_code"] == "d2" and row["period"] == "2016")
+    assert (nordhafen_2016["series"], nordhafen_2016["value"]) == ("Total", "41.0")  # 35 + 5 × 1 + 1
