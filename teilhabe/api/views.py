@@ -13,9 +13,9 @@ from rest_framework import generics, mixins, serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from . import caching
 from teilhabe.core.tabular import csv_lines
 
+from . import caching
 from .renderers import CSVRenderer, _serializer_columns, flatten
 from .throttling import ApiRateThrottle, CsvExportRateThrottle
 

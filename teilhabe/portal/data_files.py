@@ -141,7 +141,9 @@ def district_file(code: str) -> DataFile:
     return _observation_file(f"district-{district.code}", rows, versions)
 
 
-def _observation_file(name: str, observations: Iterable[Observation], versions: dict[int, IndicatorVersion]) -> DataFile:
+def _observation_file(
+    name: str, observations: Iterable[Observation], versions: dict[int, IndicatorVersion]
+) -> DataFile:
     labels = queries.breakdown_labels()
     rows, decimals = [], []
     for row in observations:

@@ -34,7 +34,9 @@ def test_area_file_holds_the_public_observations_of_its_indicators(client, porta
     # labels as on the pages, codes beside them
     yes = next(row for row in rows if row["breakdown_key"] == "migration_background=yes" and row["period"] == "2016")
     assert (yes["series"], yes["geography_code"], yes["geography"]) == (
-        "with immigrant background", "city", "Musterstadt"
+        "with immigrant background",
+        "city",
+        "Musterstadt",
     )
     assert (yes["value"], yes["unit"]) == ("31.5", "per cent (share of 100)")
 
