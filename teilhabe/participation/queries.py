@@ -1380,6 +1380,8 @@ class PhaseStep:
     starts_on: datetime.date
     ends_on: datetime.date
     status: str  # "past", "current" or "upcoming"
+    # The phase itself, so the page can mark a title shown in German on an Arabic page (lang_attr).
+    source: Phase | None = field(default=None, compare=False)
 
     @property
     def is_current(self) -> bool:
@@ -1397,7 +1399,7 @@ def list_phase_steps(procedure: Procedure, *, today: datetime.date | None = None
             status = "current"
         else:
             status = "upcoming"
-        steps.append(PhaseStep(phase.title, phase.description, phase.starts_on, phase.ends_on, status))
+        steps.append(PhaseStep(phase.title, phase.description, phase.starts_on, phase.ends_on, status, phase))
     return steps
 
 

@@ -2,6 +2,7 @@
 text written for its language, German (marked lang="de") where there is none, and staff enter the texts per
 language in the admin."""
 
+import datetime
 import re
 
 import pytest
@@ -36,8 +37,8 @@ def procedure():
         title_de="Veranstaltungen",
         title_en="Events",
         title_tr="Etkinlikler",
-        starts_on="2016-09-01",
-        ends_on="2016-12-31",
+        starts_on=datetime.date.today() - datetime.timedelta(days=10),
+        ends_on=datetime.date.today() + datetime.timedelta(days=10),
     )
     EventFactory(procedure=procedure, title_de="Stadtteilkonferenz Nord", title_ar="مؤتمر الحي الشمالي")
     return procedure
@@ -65,6 +66,9 @@ def test_the_procedure_page_answers_in_each_residents_language_with_its_lang_and
 def test_the_arabic_procedure_page_marks_each_german_fallback(client, procedure):
     html = page(client, "ar", "procedure_detail", procedure.slug)
     assert "<p>نكتب المفهوم معًا.</p>" in html
+    # the phase has no Arabic title: German, marked, also inside the translated sentence about the current one
+    assert '<strong lang="de" dir="ltr">Veranstaltungen</strong>' in html
+    assert re.search(r'<p class="state">[^<]*<span lang="de" dir="ltr">Veranstaltungen</span>', html)
     # the event has an Arabic title
     assert re.search(r'<a href="/ar/beteiligung/[^"]+">مؤتمر الحي الشمالي</a>', html)
 
