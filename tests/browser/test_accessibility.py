@@ -20,6 +20,7 @@ PAGE_TYPES = {
     "privacy": "/datenschutz/",
     "easy-language": "/leichte-sprache/",
     "contact": "/kontakt/",
+    "open-data": "/offene-daten/",
 }
 
 
