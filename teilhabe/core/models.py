@@ -31,6 +31,14 @@ class SiteProfile(models.Model):
         help_text=_("Shows a banner on every page saying that the data are illustrative, not official statistics."),
     )
     imprint = models.TextField(_("imprint"), blank=True)
+    # Written only by monitoring.boundaries.load_district_boundaries, which validates the GeoJSON first.
+    district_boundaries = models.JSONField(
+        _("district boundaries"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_("District outlines for the portal's map, loaded with `teilhabe load_boundaries`."),
+    )
 
     class Meta:
         verbose_name = _("site profile")

@@ -104,6 +104,7 @@ def load_demo(*, seed: int = DEFAULT_SEED, reset: bool = False, today: date | No
     )
     measures = _create_measures(authorities, sub_goals[EDITION_2017.code], indicators)
     _update_site_profile()
+    _load_boundaries()
     users = _create_users(authorities)
     assessments = sum(recompute_assessments(edition=edition, today=today) for edition in editions.values())
     transaction.on_commit(bump_data_version)
@@ -424,6 +425,18 @@ def _update_site_profile() -> None:
     for name, value in SITE_PROFILE.items():
         setattr(profile, name, value)
     profile.save()
+
+
+def _load_boundaries() -> None:
+    """The demo's generated, fictional district outlines, through the same checks a city's file passes."""
+    from teilhabe.monitoring.boundaries import load_district_boundaries
+    from teilhabe.monitoring.services import get_system_actor
+
+    from .boundaries import GEOJSON_PATH
+
+    load_district_boundaries(
+        text=GEOJSON_PATH.read_bytes(), user=get_system_actor("load_demo"), source="districts.geojson (illustrative)"
+    )
 
 
 def _create_users(authorities: dict[str, Authority]) -> int:
