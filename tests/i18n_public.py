@@ -39,6 +39,7 @@ PUBLIC_FILES = (
     "core/templates/*",
     "portal/templates/*",
     "portal/charts.py",
+    "portal/districts.py",
     "portal/forms.py",
     "portal/queries.py",
     "portal/views.py",

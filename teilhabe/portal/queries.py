@@ -7,6 +7,7 @@ The public-data rules (release dates, small counts) come from
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -47,7 +48,7 @@ from teilhabe.monitoring.status_labels import (
 )
 from teilhabe.core import formatting
 
-from . import charts
+from . import charts, districts
 from .edition_changes import EditionChanges, IndicatorSnapshot, TargetSnapshot, compare_editions
 
 SEARCH_MIN_LENGTH = 2
@@ -253,7 +254,9 @@ def get_concept_overview(edition: Edition) -> ConceptOverview:
         while parents.get(area_id):
             area_id = parents[area_id]
         headline = _headline(version, headlines.get(version.indicator_id, []))
-        statuses_by_field[area_id].append(display_status(headline.status, headline.components) if headline else NOT_AVAILABLE)
+        statuses_by_field[area_id].append(
+            display_status(headline.status, headline.components) if headline else NOT_AVAILABLE
+        )
     overviews = []
     for area in fields:
         codes = statuses_by_field.get(area.pk, [])
@@ -386,15 +389,6 @@ def get_area_page(edition_code: str, code: str) -> AreaPage:
 
 
 @dataclass
-class DistrictRow:
-    district: Geography
-    period: str
-    value: str
-    difference: str
-    assessment: AssessmentView
-
-
-@dataclass
 class TargetRow:
     label: str
     kind: str
@@ -425,9 +419,7 @@ class IndicatorPage:
     group_chart: charts.Chart | None
     gap_chart: charts.Chart | None
     further_tables: list[BreakdownTable]
-    district_rows: list[DistrictRow]
-    tile_map: str
-    district_period: str
+    districts: object  # portal.districts.DistrictPicture | None: map, table and time series of one series
     measures: list[Measure]
     counts: list[tuple[str, str, str, str, str]] = field(default_factory=list)
     has_withheld: bool = False  # legend "/": no figure, too few cases
@@ -490,7 +482,7 @@ def _get_version(code: str, edition_code: str | None) -> IndicatorVersion:
     return version or get_object_or_404(versions.order_by("-edition__adopted_on", "-pk")[:1])
 
 
-def get_indicator_page(code: str, edition_code: str | None = None) -> IndicatorPage:
+def get_indicator_page(code: str, edition_code: str | None = None, district_series: str | None = None) -> IndicatorPage:
     version = _get_version(code, edition_code)
     edition = version.edition
     indicator = version.indicator
@@ -508,12 +500,12 @@ def get_indicator_page(code: str, edition_code: str | None = None) -> IndicatorP
         monitoring.list_public_observations().filter(indicator=indicator).order_by("breakdown_key", "period_start")
     )
     city_rows: dict[str, list[Observation]] = defaultdict(list)
-    district_rows_raw: dict[int, list[Observation]] = defaultdict(list)
+    district_rows_raw: dict[int, dict[str, list[Observation]]] = defaultdict(lambda: defaultdict(list))
     for row in observations:
         if city is not None and row.geography_id == city.pk:
             city_rows[row.breakdown_key].append(row)
-        elif row.geography.level == Geography.Level.DISTRICT and not row.breakdown_key:
-            district_rows_raw[row.geography_id].append(row)
+        elif row.geography.level == Geography.Level.DISTRICT and "|" not in row.breakdown_key:
+            district_rows_raw[row.geography_id][row.breakdown_key].append(row)
 
     assessments = list(monitoring.list_assessments(edition=edition, indicator=indicator))
     city_assessments = [a for a in assessments if a.geography.level == Geography.Level.CITY]
@@ -647,8 +639,8 @@ def get_indicator_page(code: str, edition_code: str | None = None) -> IndicatorP
         title = " × ".join(dimension_names.get(code, code) for code in dimension_key.split("|"))
         further_tables.append(BreakdownTable(title=title, columns=columns, rows=rows))
 
-    district_rows, tile_map, district_period = _district_picture(
-        version, city_rows.get("", []), district_rows_raw, assessments
+    district_picture = districts.get_district_picture(
+        version, city_rows, district_rows_raw, assessments, labels, district_series
     )
     measures = list(Measure.objects.filter(indicators=indicator).select_related("authority").order_by("code"))
     # Counts of every city series that reports any; suppressed counts read "–".
@@ -680,9 +672,7 @@ def get_indicator_page(code: str, edition_code: str | None = None) -> IndicatorP
         group_chart=group_chart,
         gap_chart=gap_chart,
         further_tables=further_tables,
-        district_rows=district_rows,
-        tile_map=tile_map,
-        district_period=district_period,
+        districts=district_picture,
         measures=measures,
         counts=counts,
         has_withheld=any(row.is_withheld for row in observations),
@@ -701,56 +691,6 @@ def _count_text(value: float | None, reliability: str = "published") -> str:
     return "–" if value is None else formatting.mark_reliability(charts.format_number(value, 0), reliability)
 
 
-def _district_picture(
-    version: IndicatorVersion,
-    city_total: Sequence[Observation],
-    by_district: dict[int, list[Observation]],
-    assessments: Sequence[Assessment],
-) -> tuple[list[DistrictRow], str, str]:
-    districts = list(Geography.objects.filter(level=Geography.Level.DISTRICT).order_by("position", "code"))
-    if not by_district:
-        return [], "", ""
-    city_by_period = {row.period: row for row in city_total}
-    district_assessments: dict[int, list[Assessment]] = defaultdict(list)
-    for row in assessments:
-        if row.geography.level == Geography.Level.DISTRICT:
-            district_assessments[row.geography_id].append(row)
-    latest_periods = [rows[-1] for rows in by_district.values() if rows]
-    rows, tiles = [], []
-    for district in districts:
-        series = by_district.get(district.pk, [])
-        last = series[-1] if series else None
-        assessment = view_assessment(
-            _headline(version, district_assessments.get(district.pk, [])), decimals=version.decimals, unit=version.unit
-        )
-        value = _disclosed(last, version)
-        difference = "–"
-        city_row = city_by_period.get(last.period) if last is not None else None
-        if last is not None and last.value is not None and city_row is not None and city_row.value is not None:
-            delta = last.value - city_row.value
-            difference = formatting.mark_reliability(
-                formatting.format_change(delta, version.decimals, version.unit), _difference_reliability(last, city_row)
-            )
-        rows.append(DistrictRow(district, _period(last) if last else "", value, difference, assessment))
-        has_status = assessment.row is not None
-        tiles.append(
-            charts.Tile(
-                name=district.name,
-                value_text=value,
-                status_code=assessment.status if has_status else "none",
-                status_text=assessment.label if has_status else (_period(last) if last else _("no data")),
-            )
-        )
-    period = _period(max(latest_periods, key=lambda row: row.period_start)) if latest_periods else ""
-    svg = charts.tile_map_svg(
-        tiles,
-        chart_id=f"tile-map-{version.indicator_id}",
-        title=_("%(title)s by district (schematic map)") % {"title": version.title},
-        description="; ".join(f"{t.name}: {t.value_text}, {t.status_text}" for t in tiles),
-    )
-    return rows, svg, period
-
-
 # --------------------------------------------------------------------------- district page
 
 
@@ -762,6 +702,8 @@ class DistrictIndicatorRow:
     city_value: str
     difference: str
     assessment: AssessmentView
+    series_label: str = ""  # the gap's name when the row shows the district's gap, empty for the total
+    difference_is_share: bool = False  # a count: the district's share of the city, not a raw difference
 
 
 @dataclass
@@ -782,7 +724,16 @@ class DistrictPage:
     has_limited: bool = False  # legend "( )": limited reliability
 
 
+def _code_order(code: str) -> tuple:
+    """Indicator codes in the order a person counts: A2 before A10."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", code))
+
+
 def get_district_page(code: str) -> DistrictPage:
+    """Each indicator's rated series (the gap for gap indicators, else the total) in the district beside the city.
+
+    Value and status come from the same series; counts are compared as the district's share of the city.
+    """
     district = get_object_or_404(Geography.objects.select_related("parent"), code=code, level=Geography.Level.DISTRICT)
     city = district.parent
     edition = monitoring.get_current_edition()
@@ -791,14 +742,23 @@ def get_district_page(code: str) -> DistrictPage:
     )
     if edition is None:
         return DistrictPage(district, city, None, [], other_districts, 0)
-    versions = list(_active_versions(edition).select_related("area__parent"))
+    versions = list(
+        _active_versions(edition).select_related("area__parent", "group_a__dimension", "group_b__dimension")
+    )
     ids = [v.indicator_id for v in versions]
     geographies = [district.pk] + ([city.pk] if city else [])
-    values: dict[tuple[int, int], dict[str, Observation]] = defaultdict(dict)
-    for row in monitoring.list_public_observations().filter(
-        indicator_id__in=ids, geography_id__in=geographies, breakdown_key=""
+    keys = (
+        {""}
+        | {v.group_a.key for v in versions if v.is_gap and v.group_a_id}
+        | {v.group_b.key for v in versions if v.is_gap and v.group_b_id}
+    )
+    values: dict[tuple[int, int], dict[str, list[Observation]]] = defaultdict(lambda: defaultdict(list))
+    for row in (
+        monitoring.list_public_observations()
+        .filter(indicator_id__in=ids, geography_id__in=geographies, breakdown_key__in=keys)
+        .order_by("period_start")
     ):
-        values[(row.indicator_id, row.geography_id)][row.period] = row
+        values[(row.indicator_id, row.geography_id)][row.breakdown_key].append(row)
     statuses = _headline_rows(edition, ids, level=Geography.Level.DISTRICT)
     sections: dict[int, DistrictSection] = {}
     count = 0
@@ -807,31 +767,72 @@ def get_district_page(code: str) -> DistrictPage:
         own = values.get((version.indicator_id, district.pk), {})
         if not own:
             continue
-        latest = max(own.values(), key=lambda r: r.period_start)
-        city_row = values.get((version.indicator_id, city.pk), {}).get(latest.period) if city else None
-        unit, decimals = version.unit, version.decimals
+        series = districts.TOTAL
+        if (
+            version.is_gap
+            and version.group_a_id
+            and version.group_b_id
+            and own.get(version.group_a.key)
+            and own.get(version.group_b.key)
+        ):
+            series = districts.GAP
+        own_points = districts._series_values(version, own, series)
+        if not own_points:
+            continue
+        latest = own_points[-1]
+        city_points = (
+            {
+                p.year: p
+                for p in districts._series_values(version, values.get((version.indicator_id, city.pk), {}), series)
+            }
+            if city
+            else {}
+        )
+        city_point = city_points.get(latest.year)
+        unit = _gap_unit(version) if series == districts.GAP else version.unit
+        decimals = version.decimals
+        is_count = formatting.is_count_unit(unit)
         difference = "–"
-        if city_row is not None and latest.value is not None and city_row.value is not None:
-            difference = formatting.mark_reliability(
-                formatting.format_change(latest.value - city_row.value, decimals, unit),
-                _difference_reliability(latest, city_row),
+        if city_point is not None and latest.value is not None and city_point.value is not None:
+            shown = (
+                (formatting.format_percent(latest.value / city_point.value, 1) if city_point.value else "–")
+                if is_count
+                else formatting.format_change(latest.value - city_point.value, decimals, unit)
             )
+            reliability = "limited" if "limited" in (latest.reliability, city_point.reliability) else "published"
+            difference = formatting.mark_reliability(shown, reliability)
         district_rows = [r for r in statuses.get(version.indicator_id, []) if r.geography_id == district.pk]
+        series_label = (
+            _("Gap: %(a)s compared with %(b)s") % {"a": version.group_a.name, "b": version.group_b.name}
+            if series == districts.GAP
+            else ""
+        )
         row = DistrictIndicatorRow(
             version=version,
-            period=_period(latest),
-            district_value=_disclosed(latest, version),
-            city_value=_disclosed(city_row, version),
+            period=latest.period,
+            district_value=formatting.format_disclosed_value(latest.value, decimals, unit, latest.reliability),
+            city_value=formatting.format_disclosed_value(city_point.value, decimals, unit, city_point.reliability)
+            if city_point
+            else "–",
             difference=difference,
-            assessment=view_assessment(_headline(version, district_rows), decimals=decimals, unit=unit),
+            assessment=view_assessment(
+                districts._assessment_for(district_rows, series),
+                decimals=decimals,
+                unit=unit,
+                series_label=series_label,
+            ),
+            series_label=series_label,
+            difference_is_share=is_count,
         )
         root = version.area.parent or version.area
         sections.setdefault(root.pk, DistrictSection(root, [])).rows.append(row)
         count += 1
-        shown = [r for r in (latest, city_row) if r is not None]
-        has_withheld = has_withheld or any(r.is_withheld for r in shown)
-        has_limited = has_limited or any(r.is_limited for r in shown)
+        shown_points = [p for p in (latest, city_point) if p is not None]
+        has_withheld = has_withheld or any(p.reliability == "withheld" for p in shown_points)
+        has_limited = has_limited or any(p.reliability == "limited" for p in shown_points)
     ordered = sorted(sections.values(), key=lambda s: (s.area.position, s.area.code))
+    for section in ordered:
+        section.rows.sort(key=lambda r: _code_order(r.version.indicator.code))
     return DistrictPage(district, city, edition, ordered, other_districts, count, has_withheld, has_limited)
 
 
@@ -1147,9 +1148,7 @@ def get_methodology() -> Methodology:
             "The share of the distance from the base value to the target that has been covered, compared "
             "with the share of the time to the target year that has elapsed."
         ),
-        "linear": _(
-            "A straight-line pace, which also works for values that cross zero; used for gaps between groups."
-        ),
+        "linear": _("A straight-line pace, which also works for values that cross zero; used for gaps between groups."),
     }
     thresholds = {
         "opensdg": progress.TARGET_THRESHOLDS,

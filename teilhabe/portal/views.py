@@ -76,9 +76,10 @@ def area_detail(request: HttpRequest, edition: str, code: str) -> HttpResponse:
 
 
 @require_GET
-@cache_public_page(params={"edition": any_value})  # an edition without a version of the indicator is a 404
+# an edition without a version of the indicator is a 404; an unknown district series shows the default one
+@cache_public_page(params={"edition": any_value, "series": any_value})
 def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
-    page = queries.get_indicator_page(code, request.GET.get("edition") or None)
+    page = queries.get_indicator_page(code, request.GET.get("edition") or None, request.GET.get("series") or None)
     return render(
         request,
         "portal/indicator_detail.html",
