@@ -157,6 +157,16 @@ CASES = [
         ["no-repository"],
         "a repository folder that is not there",
     ),
+    Case(
+        "load_boundaries",
+        POPULATED,
+        lambda tmp: [str(_geojson(tmp, '{"type": "FeatureCollection", "features": [{"type": "Polygon"}]}'))],
+        ["Nothing was loaded", "districts.geojson, feature 1", "not a GeoJSON Feature"],
+        "a feature that is not a GeoJSON Feature",
+    ),
+    Case(
+        "load_boundaries", UNMIGRATED, lambda tmp: [str(_geojson(tmp, '{"type": "FeatureCollection"}'))], NOT_MIGRATED
+    ),
     Case("load_demo", LOCKED_EMPTY, expected=IS_LOCKED),
     Case("load_demo", UNMIGRATED, expected=NOT_MIGRATED),
     Case("apply_retention", LOCKED, lambda tmp: ["--days", "0"], IS_LOCKED),
@@ -232,6 +242,12 @@ READ_ONLY_COMMANDS = {"assess_progress", "disclosure_audit", "export_personal_da
 def _a_file(path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("this is not what the command expects\n", encoding="utf-8")
+    return path
+
+
+def _geojson(tmp: Path, text: str) -> Path:
+    path = tmp / "districts.geojson"
+    path.write_text(text, encoding="utf-8")
     return path
 
 
