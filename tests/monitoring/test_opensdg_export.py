@@ -17,7 +17,7 @@ from django.db import transaction
 
 from teilhabe.monitoring import services
 from teilhabe.monitoring.models import BreakdownDimension, Edition, Geography, Indicator, Observation
-from teilhabe.monitoring.opensdg import list_indicator_ids, read_indicator
+from teilhabe.monitoring.opensdg import is_attribute_column, list_indicator_ids, read_indicator
 from teilhabe.monitoring.opensdg_export import export_opensdg
 from teilhabe.monitoring.opensdg_import import import_opensdg
 from tests.monitoring.factories import (
@@ -56,7 +56,8 @@ def reimport_and_export(first: Path, second: Path, actor, edition_code: str) -> 
     return export(edition_code, second)
 
 
-ATTRIBUTES = {"Units", "Series", "GeoCode", "COMMENT_OBS", "Progress"}
+# Columns that neither split a series nor name one (Units and Series do tell series apart).
+NOT_SERIES = {"GeoCode", "Progress"}
 META_KEYS = {
     "indicator_number", "indicator_name", "graph_title", "sdg_goal", "reporting_status", "published",
     "data_non_statistical", "graph_type", "indicator_definition", "auto_progress_calculation",
@@ -71,7 +72,7 @@ def structure_problems(directory: Path) -> list[str]:
     classes = [entry["class"] for entry in config["inputs"]]
     if classes != ["InputCsvData", "InputYamlMeta"]:
         problems.append(f"config_data.yml: inputs {classes}")
-    not_disaggregating = ATTRIBUTES | set(config.get("data_non_disaggregation_columns") or ())
+    declared = set(config.get("data_non_disaggregation_columns") or ())
     english = yaml.safe_load((directory / "translations" / "en" / "indicators.yml").read_text(encoding="utf-8"))
     metas = {path.stem for path in (directory / "meta").glob("*.yml")}
     for path in sorted((directory / "data").glob("indicator_*.csv")):
@@ -82,7 +83,11 @@ def structure_problems(directory: Path) -> list[str]:
         header = rows[0]
         if header[0] != "Year" or header[-1] != "Value" or len(set(header)) != len(header):
             problems.append(f"{name}: header {header}")
-        series = [i for i, column in enumerate(header[1:-1], 1) if column not in not_disaggregating]
+        series = [
+            i
+            for i, column in enumerate(header[1:-1], 1)
+            if column not in NOT_SERIES | declared and not is_attribute_column(column)
+        ]
         seen = set()
         for number, row in enumerate(rows[1:], 2):
             if len(row) != len(header):
@@ -262,8 +267,8 @@ def test_the_structure_check_names_what_the_build_would_refuse(tmp_path, db):
     meta.write_text(meta.read_text(encoding="utf-8").replace("graph_type: line\n", ""), encoding="utf-8")
 
     assert structure_problems(tmp_path / "a") == [
-        "data/indicator_2-1.csv, row 12: a second row for ('2015', '', '')",
+        "data/indicator_2-1.csv, row 12: a second row for ('2015', '', '%', '')",
         "data/indicator_2-1.csv, row 13: Value 'many'",
-        "data/indicator_2-1.csv, row 13: a second row for ('2016', '', '')",
+        "data/indicator_2-1.csv, row 13: a second row for ('2016', '', '%', '')",
         "meta/3-4.yml: missing ['graph_type']",
     ]
