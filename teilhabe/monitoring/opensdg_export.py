@@ -72,7 +72,8 @@ def export_opensdg(*, edition: Edition, directory: Path, on: date | None = None)
         key=lambda v: opensdg.natural_key(_indicator_id(v)),
     )
     dimension_names = {
-        code: name_en or name for code, name_en, name in BreakdownDimension.objects.values_list("code", "name_en", "name")
+        code: name_en or name
+        for code, name_en, name in BreakdownDimension.objects.values_list("code", "name_en", "name")
     }
     category_names = {
         (dimension, code): name_en or name
@@ -302,7 +303,9 @@ def _meta(
         "data_non_statistical": False,
         "graph_type": "line",
         # The import takes the name for a missing definition; so does the export, to give the same bytes.
-        "indicator_definition": version.definition_en or version.definition_de or _titles(version, indicator_id, None)["en"],
+        "indicator_definition": version.definition_en
+        or version.definition_de
+        or _titles(version, indicator_id, None)["en"],
     }
     if unit := version.unit_en or version.unit_de:
         meta["computation_units"] = unit

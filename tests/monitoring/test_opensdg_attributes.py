@@ -35,8 +35,11 @@ def keys() -> list[str]:
 
 
 def test_a_units_column_with_one_value_is_an_attribute_and_the_total_is_assessed(tmp_path, actor):
-    make_repository(tmp_path, "Year,Units,Series,Sex,Value\n2015,Percent,SI_POV,,20\n2020,Percent,SI_POV,,15\n"
-                    "2020,Percent,SI_POV,Women,16\n", OPTIONS)
+    make_repository(
+        tmp_path,
+        "Year,Units,Series,Sex,Value\n2015,Percent,SI_POV,,20\n2020,Percent,SI_POV,,15\n2020,Percent,SI_POV,Women,16\n",
+        OPTIONS,
+    )
 
     run(tmp_path, actor, strict=True)
 

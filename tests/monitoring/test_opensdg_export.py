@@ -12,11 +12,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from django.core.management import call_command
 from django.db import transaction
 
 from teilhabe.monitoring import services
-from teilhabe.monitoring.models import BreakdownDimension, Edition, Geography, Indicator, Observation
+from teilhabe.monitoring.models import Edition, Geography, Indicator, Observation
 from teilhabe.monitoring.opensdg import is_attribute_column, list_indicator_ids, read_indicator
 from teilhabe.monitoring.opensdg_export import export_opensdg
 from teilhabe.monitoring.opensdg_import import import_opensdg
@@ -59,8 +58,16 @@ def reimport_and_export(first: Path, second: Path, actor, edition_code: str) -> 
 # Columns that neither split a series nor name one (Units and Series do tell series apart).
 NOT_SERIES = {"GeoCode", "Progress"}
 META_KEYS = {
-    "indicator_number", "indicator_name", "graph_title", "sdg_goal", "reporting_status", "published",
-    "data_non_statistical", "graph_type", "indicator_definition", "auto_progress_calculation",
+    "indicator_number",
+    "indicator_name",
+    "graph_title",
+    "sdg_goal",
+    "reporting_status",
+    "published",
+    "data_non_statistical",
+    "graph_type",
+    "indicator_definition",
+    "auto_progress_calculation",
     "progress_calculation_options",
 }
 
@@ -134,18 +141,29 @@ def native_dataset() -> Edition:
     values = {2015: 80.0, 2016: 81.25, 2017: 83.0}
     for year, value in values.items():
         ObservationFactory(indicator=school.indicator, geography=city, year=year, value=value)
-        ObservationFactory(indicator=school.indicator, geography=city, year=year, value=value + 2,
-                           breakdown_key="sex=female")
+        ObservationFactory(
+            indicator=school.indicator, geography=city, year=year, value=value + 2, breakdown_key="sex=female"
+        )
         ObservationFactory(indicator=school.indicator, geography=altona, year=year, value=value - 5)
-    ObservationFactory(indicator=school.indicator, geography=city, period="2016/17", value=82.5,
-                       note="Schuljahr; vorläufig")
+    ObservationFactory(
+        indicator=school.indicator, geography=city, period="2016/17", value=82.5, note="Schuljahr; vorläufig"
+    )
     # Not public: released tomorrow, and withheld for too few cases.
-    ObservationFactory(indicator=school.indicator, geography=city, year=2018, value=84.0,
-                       released_on=datetime.date.today() + datetime.timedelta(days=1))
+    ObservationFactory(
+        indicator=school.indicator,
+        geography=city,
+        year=2018,
+        value=84.0,
+        released_on=datetime.date.today() + datetime.timedelta(days=1),
+    )
     ObservationFactory(indicator=school.indicator, geography=altona, year=2018, value=71.0, sample_size=2)
     jobs = IndicatorVersionFactory(
-        indicator=IndicatorFactory(code="3.4"), area=area, title="Erwerbstätigenquote", title_en="",
-        unit="Prozent", direction="negative",
+        indicator=IndicatorFactory(code="3.4"),
+        area=area,
+        title="Erwerbstätigenquote",
+        title_en="",
+        unit="Prozent",
+        direction="negative",
     )
     ObservationFactory(indicator=jobs.indicator, geography=city, year=2020, value=61.0)
     return edition
@@ -185,7 +203,8 @@ def test_native_export_writes_an_open_sdg_repository(tmp_path, db):
         {"direction": "positive", "target": 92.5, "target_year": 2030, "base_year": 2015}
     ]
     assert yaml.safe_load(written["translations/de/indicators.yml"]) == {
-        "2-1-title": "Schulabschlussquote", "3-4-title": "Erwerbstätigenquote"
+        "2-1-title": "Schulabschlussquote",
+        "3-4-title": "Erwerbstätigenquote",
     }
     # No English title: the German one stands in, so that the import names the indicator.
     assert yaml.safe_load(written["translations/en/indicators.yml"])["3-4-title"] == "Erwerbstätigenquote"
