@@ -59,7 +59,7 @@ class OpenSdgExportResult:
     directory: Path
     indicators: int = 0
     rows: int = 0
-    withheld: int = 0
+    withheld: int = 0  # public observations withheld by disclosure control (unreleased ones are not counted)
     files: list[Path] = field(default_factory=list)
 
 

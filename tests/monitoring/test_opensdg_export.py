@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from teilhabe.monitoring import services
@@ -291,3 +292,18 @@ def test_the_structure_check_names_what_the_build_would_refuse(tmp_path, db):
         "data/indicator_2-1.csv, row 13: a second row for ('2016', '', '%', '')",
         "meta/3-4.yml: missing ['graph_type']",
     ]
+
+
+def test_the_command_exports_an_edition_and_refuses_an_unknown_one(tmp_path, db):
+    native_dataset()
+    out = StringIO()
+
+    call_command("export_opensdg", str(tmp_path / "a"), "--edition", "konzept-2017", stdout=out)
+
+    assert out.getvalue().startswith(
+        "Edition konzept-2017: 2 indicators, 11 data rows (1 withheld values and any not yet"
+    )
+    assert (tmp_path / "a" / "meta" / "2-1.yml").is_file()
+    with pytest.raises(CommandError, match="There is no edition 'nope' \\(editions: konzept-2017\\)"):
+        call_command("export_opensdg", str(tmp_path / "b"), "--edition", "nope")
+    assert not (tmp_path / "b").exists()

@@ -32,6 +32,6 @@ class Command(BaseCommand):
         result = export_opensdg(edition=edition, directory=options["directory"])
         self.stdout.write(
             f"Edition {edition.code}: {result.indicators} indicators, {result.rows} data rows "
-            f"({result.withheld} withheld or unreleased values left out); {len(result.files)} files written to "
+            f"({result.withheld} withheld values and any not yet released left out); {len(result.files)} files written to "
             f"{result.directory}."
         )
