@@ -79,11 +79,11 @@ def test_preview_shows_counts_and_writes_nothing_then_confirm_writes(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse(CONFIRM_URL), {"token": token})
 
-    # then: written, with the officer in the history; the upload is gone
+    # then: written, with the officer recorded as who entered the rows (their import run); the upload is gone
     assert response.status_code == 302
     assert Observation.objects.count() == 7
     assert IndicatorVersion.objects.count() == 2
-    assert Observation.history.first().history_user == officer
+    assert {observation.import_run.user for observation in Observation.objects.all()} == {officer}
     assert not (Path(settings.TEILHABE_IMPORT_DIR) / token).exists()
 
 
@@ -177,6 +177,8 @@ def test_history_is_shown_but_cannot_be_reverted(officer, client):
     services.import_data(paths=[DATA], user=officer)
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     row = Observation.objects.first()
+    row.value = 99.5  # a revision (an imported row has none until it changes)
+    row.save()
     history_url = reverse("admin:monitoring_observation_history", args=[row.pk])
     response = client.get(history_url)
     assert response.status_code == 200
