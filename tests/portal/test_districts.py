@@ -116,3 +116,32 @@ def test_the_district_page_shows_the_rated_series_with_its_status(client, altsta
     assert "20.0" in row and "Limited progress" in row and "42.0" not in row
     # the district's value, the city's and the difference each carry their label for a phone
     assert 'data-label="Difference"' in row and 'data-label="Status in the district"' in row
+
+
+def test_district_page_rows_in_code_order_and_counts_as_a_share_of_the_city(client, portal_data):
+    from tests.monitoring.factories import IndicatorFactory, IndicatorVersionFactory
+
+    altstadt, city = portal_data.districts[0], portal_data.city
+    # given B10 placed before B3 by position, and a count indicator
+    for code, position, unit in (("B10", 1, "%"), ("B3", 5, "Anzahl")):
+        version = IndicatorVersionFactory(
+            indicator=IndicatorFactory(code=code),
+            area=portal_data.topic,
+            edition=portal_data.edition,
+            title=f"Indicator {code}",
+            unit=unit,
+            decimals=0 if unit == "Anzahl" else 1,
+            position=position,
+        )
+        district_value, city_value = (3288, 240000) if unit == "Anzahl" else (20.0, 25.0)
+        ObservationFactory(indicator=version.indicator, geography=altstadt, year=2022, value=district_value)
+        ObservationFactory(indicator=version.indicator, geography=city, year=2022, value=city_value)
+    # when
+    page = client.get("/en/bezirke/d1/").content.decode()
+    # then the rows run B1, B3, B10 (not by position, not B10 before B3 as text sorts)
+    codes = re.findall(r'<span class="code">([^<]+)</span>', page)
+    assert [c for c in codes if c.startswith("B")] == ["B1", "B3", "B10"]
+    # and the count is compared as the district's share of the city, not as a raw difference
+    row = re.search(r'<tr>\s*<th scope="row"><a href="/en/indikatoren/B3/">.*?</tr>', page, re.S).group(0)
+    assert "1.4%" in row and "of the city" in row  # 3,288 of 240,000
+    assert "236,712" not in row and "236712" not in row
