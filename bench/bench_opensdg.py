@@ -4,8 +4,8 @@ Generates, deterministically and in a temporary directory, an Open SDG repositor
 with Year, Sex, Age, Units, GeoCode, Value; meta/<id>.md with progress options) and the same data points in
 teilhabe's own import format (concept CSV files and one observations CSV), imports both into one scratch
 database in the same run (`import_opensdg` into one edition, `import_data` into another, each with its own
-indicators) and prints rows/s of both and their ratio. Reports the ratio to bench.report (goal: the Open
-SDG import at least half as fast as the CSV import, which reads a simpler file).
+indicators) and prints rows/s of both and their ratio, which it also reports to bench.report (no goal
+is set yet: the Open SDG import reads labels, markers and attributes the CSV import does not know).
 
 Database: PostgreSQL when DATABASE_URL names one (a scratch database '<name>_bench_opensdg' on that server,
 created and dropped, never the configured one), else SQLite in the temporary directory.
@@ -32,7 +32,6 @@ GEOCODES = ["", "d1", "d2", "d3", "d4", "d5", "d6", "d7"]
 # (Sex, Age) per series: the total, two sexes, two age groups.
 SERIES = [("", ""), ("Female", ""), ("Male", ""), ("", "Under 18"), ("", "18 and over")]
 CODES = {"Female": "female", "Male": "male", "Under 18": "under_18", "18 and over": "18_plus"}
-GOAL = 0.5  # Open SDG rows/s at least this share of the CSV import's
 
 
 def indicator_ids(count: int) -> list[str]:
@@ -235,14 +234,14 @@ def _run(scratch: Path, url: str, count: int, engine: str) -> None:
     print(f"  database: {engine}")
     print(f"  import_opensdg (Open SDG repository)   {opensdg_seconds:8.2f} s  {opensdg_rate:12,.0f} rows/s")
     print(f"  import_data (CSV observations)         {csv_seconds:8.2f} s  {csv_rate:12,.0f} rows/s")
-    print(f"  ratio Open SDG / CSV                   {opensdg_rate / csv_rate:8.2f} (goal >= {GOAL:.2f})")
+    print(f"  ratio Open SDG / CSV                   {opensdg_rate / csv_rate:8.2f}")
     report.record(
         f"Open SDG import, {count} indicators, {opensdg_rows:,} points ({engine})",
         opensdg_rate,
         csv_rate,
         unit="rows/s",
-        goal=f">= {GOAL:.0%} of the CSV import",
-        met=opensdg_rate / csv_rate >= GOAL,
+        goal="none yet (ratio to the CSV import of the same data)",
+        met=None,
     )
 
 
