@@ -1,12 +1,14 @@
 """teilhabe export_opensdg DIR — write an edition as an Open SDG data repository (docs/opensdg.md)."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from teilhabe.core.management.base import TeilhabeCommand
 from teilhabe.monitoring.models import Edition
 from teilhabe.monitoring.opensdg_export import export_opensdg
 
 
-class Command(BaseCommand):
+class Command(TeilhabeCommand):
+    atomic = False  # reads only
     help = (
         "Write a concept edition as an Open SDG data repository: data/indicator_<id>.csv, meta/<id>.yml, "
         "translations/<language>/indicators.yml and config_data.yml. Public values only (unreleased and "
