@@ -312,6 +312,7 @@ def _check_data(
         return []
     left_out: list[str] = []
     labels_without_period: dict[str, int] = {}
+    periods: dict[str, tuple | None] = {}
     rows: list[tuple[int, _Row]] = []
     missing = 0
     with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -343,7 +344,8 @@ def _check_data(
             if progress_text and progress is None and not opensdg.is_missing_marker(progress_text, markers):
                 left_out.append(f"{name}, row {line}, column Progress: {progress_text!r} is not a number")
                 continue
-            period = _period(label, labels_without_period)
+            # A file repeats few labels: each is read once (a label's position is fixed at its first row).
+            period = periods[label] if label in periods else periods.setdefault(label, _period(label, labels_without_period))
             if period is None:
                 left_out.append(f"{name}, row {line}, column Year: the period is empty")
                 continue
