@@ -39,9 +39,10 @@ class BoundaryError(ValueError):
 class Boundaries:
     source: str
     districts: dict[str, list[list[list[float]]]]  # code → rings of [lon, lat]
+    is_illustrative: bool = False  # invented shapes (the demo's): the map says so
 
     def as_json(self) -> dict:
-        return {"source": self.source, "districts": self.districts}
+        return {"source": self.source, "districts": self.districts, "illustrative": self.is_illustrative}
 
 
 def _ring_problems(ring: object, where: str) -> list[str]:
@@ -155,7 +156,9 @@ def parse_boundaries(
 
 
 @transaction.atomic
-def load_district_boundaries(*, text: str | bytes, user, code_property: str = "code", source: str = "") -> Boundaries:
+def load_district_boundaries(
+    *, text: str | bytes, user, code_property: str = "code", source: str = "", is_illustrative: bool = False
+) -> Boundaries:
     """Check and store the district outlines (all or nothing); districts without an outline are listed by the map."""
     from .services import is_system_actor
 
@@ -163,6 +166,7 @@ def load_district_boundaries(*, text: str | bytes, user, code_property: str = "c
         raise PermissionDenied
     known = set(Geography.objects.filter(level=Geography.Level.DISTRICT).values_list("code", flat=True))
     boundaries = parse_boundaries(text, known_codes=known, code_property=code_property, source=source)
+    boundaries = Boundaries(boundaries.source, boundaries.districts, is_illustrative)
     profile = SiteProfile.objects.order_by("pk").first() or SiteProfile()
     profile.district_boundaries = boundaries.as_json()
     profile.save()
@@ -170,7 +174,8 @@ def load_district_boundaries(*, text: str | bytes, user, code_property: str = "c
     return boundaries
 
 
-def get_district_boundaries() -> dict[str, list[list[list[float]]]]:
-    """The stored outlines by district code (empty when the city has loaded none)."""
+def get_district_boundaries() -> Boundaries:
+    """The stored outlines by district code (no districts when the city has loaded none)."""
     profile = SiteProfile.objects.order_by("pk").only("district_boundaries").first()
-    return dict((profile.district_boundaries or {}).get("districts", {})) if profile else {}
+    stored = (profile.district_boundaries or {}) if profile else {}
+    return Boundaries(stored.get("source", ""), dict(stored.get("districts", {})), bool(stored.get("illustrative")))

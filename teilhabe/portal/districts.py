@@ -56,6 +56,7 @@ class DistrictPicture:
     time_chart: charts.Chart | None = None
     difference_is_share: bool = False  # counts: the district's share of the city instead of a raw difference
     has_map: bool = False
+    shapes_are_illustrative: bool = False  # the demo's invented outlines
     notes: list[str] = field(default_factory=list)
 
 
@@ -165,7 +166,8 @@ def get_district_picture(
     for row in assessments:
         if row.geography.level == Geography.Level.DISTRICT:
             by_district[row.geography_id].append(row)
-    outlines = get_district_boundaries()
+    boundaries = get_district_boundaries()
+    outlines = boundaries.districts
     rows, areas, time_series, latest = [], [], [], []
     for district in districts:
         points = _series_values(version, district_rows.get(district.pk, {}), selected)
@@ -243,4 +245,5 @@ def get_district_picture(
         time_chart=time_chart,
         difference_is_share=is_count,
         has_map=bool(outlines),
+        shapes_are_illustrative=bool(outlines) and boundaries.is_illustrative,
     )

@@ -6,12 +6,21 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from teilhabe.core.models import SiteProfile
 from teilhabe.monitoring.boundaries import BoundaryError, get_district_boundaries, parse_boundaries
 from teilhabe.monitoring.demo.boundaries import GEOJSON_PATH, illustrative_boundaries
 from teilhabe.monitoring.demo.content import DISTRICTS
 from tests.portal.dataset import build_portal_dataset
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages in English here (the German catalogue has them too)."""
+    with translation.override("en"):
+        yield
+
 
 GOOD = Path(__file__).parents[1] / "data" / "boundaries" / "musterstadt-districts.geojson"
 KNOWN = {"d1", "d2", "d3"}
@@ -109,15 +118,15 @@ def test_another_code_property_can_be_named():
 def test_the_command_loads_a_good_file_and_a_bad_one_changes_nothing(tmp_path):
     build_portal_dataset()
     call_command("load_boundaries", str(GOOD))
-    stored = get_district_boundaries()
+    stored = get_district_boundaries().districts
     assert sorted(stored) == ["d1", "d2", "d3"]
     bad = tmp_path / "bezirke.geojson"
     bad.write_text(json.dumps(_broken(lambda d: d["features"][0]["properties"].update(code="zentrum"))))
     with pytest.raises(CommandError) as error:
         call_command("load_boundaries", str(bad))
     assert "Nothing was loaded" in str(error.value)
-    assert "bezirke.geojson names districts this site does not know: zentrum" in str(error.value)
-    assert get_district_boundaries() == stored
+    assert "bezirke.geojson names districts this site does not know: zentrum (known: d1, d2, d3)." in str(error.value)
+    assert get_district_boundaries().districts == stored
     assert SiteProfile.objects.count() == 1
 
 

@@ -145,3 +145,15 @@ def test_district_page_rows_in_code_order_and_counts_as_a_share_of_the_city(clie
     row = re.search(r'<tr>\s*<th scope="row"><a href="/en/indikatoren/B3/">.*?</tr>', page, re.S).group(0)
     assert "1.4%" in row and "of the city" in row  # 3,288 of 240,000
     assert "236,712" not in row and "236712" not in row
+
+
+def test_invented_shapes_are_labelled_illustrative(client, altstadt_groups, django_capture_on_commit_callbacks):
+    from teilhabe.monitoring.boundaries import load_district_boundaries
+    from teilhabe.monitoring.services import get_system_actor
+
+    call_command("load_boundaries", str(BOUNDARIES))
+    assert "the district shapes are invented" not in client.get("/en/indikatoren/B1/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):  # the new data version: cached pages are redrawn
+        load_district_boundaries(text=BOUNDARIES.read_bytes(), user=get_system_actor("load_demo"), is_illustrative=True)
+    page = client.get("/en/indikatoren/B1/").content.decode()
+    assert "the district shapes are invented" in page, page[page.find("map-note") - 200 : page.find("map-note") + 300]

@@ -435,7 +435,10 @@ def _load_boundaries() -> None:
     from .boundaries import GEOJSON_PATH
 
     load_district_boundaries(
-        text=GEOJSON_PATH.read_bytes(), user=get_system_actor("load_demo"), source="districts.geojson (illustrative)"
+        text=GEOJSON_PATH.read_bytes(),
+        user=get_system_actor("load_demo"),
+        source="districts.geojson (illustrative)",
+        is_illustrative=True,
     )
 
 
