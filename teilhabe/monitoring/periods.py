@@ -7,10 +7,10 @@ that foreign data repositories put in their Year column (docs/data-formats.md). 
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 import calendar
 import hashlib
+import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 

@@ -509,7 +509,7 @@ def _action_controls(review: Review, allowed: list[workflow.Action], forms_by_na
                 heading=label,
                 url=_action_url(review, action),
                 style="secondary" if is_reassignment else "primary",
-                form=form("assign_form", lambda: forms.AssignForm(is_reassignment=is_reassignment)),
+                form=form("assign_form", lambda r=is_reassignment: forms.AssignForm(is_reassignment=r)),
             )
         elif action == workflow.Action.START_REVIEW:
             control = ActionControl(
@@ -537,8 +537,8 @@ def _action_controls(review: Review, allowed: list[workflow.Action], forms_by_na
                 url=_action_url(review, action),
                 form=form(
                     "draft_form",
-                    lambda: forms.EvaluationForm(
-                        procedure=review.procedure, review=review, initial=forms.EvaluationForm.initial_for(draft)
+                    lambda d=draft: forms.EvaluationForm(
+                        procedure=review.procedure, review=review, initial=forms.EvaluationForm.initial_for(d)
                     ),
                 ),
                 note=_("The department checks the draft before it is published."),

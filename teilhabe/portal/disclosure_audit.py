@@ -169,7 +169,7 @@ def _differencing(output: str, published: dict[int, dict], truth: Truth) -> list
     to the city, with everything this output publishes (the same tables as disclosing.decide builds)."""
     findings = []
     tables: dict[tuple[int, str], list[dict]] = defaultdict(list)
-    for pk, row in truth.rows.items():
+    for row in truth.rows.values():
         tables[(row["indicator_id"], row["period"])].append(row)
     for (indicator_id, _period), rows in tables.items():
         names = [*COUNTS, "value"] if truth.is_count[indicator_id] else list(COUNTS)
