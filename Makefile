@@ -35,6 +35,8 @@ bench: install
 lint: install
 	$(BIN)/ruff check teilhabe tests bench
 	$(BIN)/ruff format --check teilhabe tests bench
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 messages: install
 	cd teilhabe && ../$(BIN)/teilhabe makemessages -l de -l en --no-obsolete --no-wrap && ../$(BIN)/teilhabe compilemessages

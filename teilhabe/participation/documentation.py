@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 
 from teilhabe.core.cache import bump_data_version
 from teilhabe.core.models import SiteProfile
+from teilhabe.core.printing import render_pdf as render_document
 from teilhabe.core.tabular import WorkbookWriter
 from teilhabe.core.tabular import csv_lines as table_csv_lines
 from teilhabe.core.tabular import write_csv as write_table_csv
@@ -53,7 +54,7 @@ def documentation_context(procedure: Procedure, *, contribution_limit: int | Non
         "limits": queries.get_limits(procedure),
         "generated_at": timezone.now(),
         "generated_on": timezone.localdate(),
-        # For reports/document.html: the illustrative note and the author.
+        # For core/document.html: the illustrative note and the author.
         "is_illustrative": procedure.is_illustrative,
         "site_profile": SiteProfile.current(),
         # Bar widths for the print style sheet (the web pages use participation.css).
@@ -80,10 +81,7 @@ def render_html(procedure: Procedure, *, language: str, contribution_limit: int 
 
 
 def render_pdf(procedure: Procedure, *, language: str, contribution_limit: int | None = None) -> bytes:
-    """The documentation as a tagged PDF (PDF/UA-1), printed by the reports app like every city document."""
-    # Imported here: reports sits above participation in the dependency order and prints for every context.
-    from teilhabe.reports.rendering import render_pdf as render_document
-
+    """The documentation as a tagged PDF (PDF/UA-1), printed by core.printing like every city document."""
     with translation.override(language):
         context = documentation_context(procedure, contribution_limit=contribution_limit)
     with _garbage_collection_paused():

@@ -1,7 +1,7 @@
 """The city's documents built from the data: the concept edition and the annual progress report.
 
 Each builder reads the edition once (fixed number of queries), assembles plain rows and renders
-them: PDF through `rendering.render_pdf`, the annual report's tables also as XLSX (teilhabe.core.tabular).
+them: PDF through `teilhabe.core.printing.render_pdf`, the annual report's tables also as XLSX (teilhabe.core.tabular).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from teilhabe.core import formatting
 from teilhabe.core.models import SiteProfile
+from teilhabe.core.printing import render_pdf
 from teilhabe.core.tabular import WorkbookWriter
 from teilhabe.monitoring import queries as monitoring_queries
 from teilhabe.monitoring.models import (
@@ -34,8 +35,6 @@ from teilhabe.monitoring.status_labels import (
     format_component,
     status_label,
 )
-
-from .rendering import render_pdf
 
 
 def is_illustrative(edition: Edition) -> bool:

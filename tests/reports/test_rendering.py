@@ -5,11 +5,11 @@ import urllib.request
 
 from pypdf import PdfReader
 
-from teilhabe.reports.rendering import render_pdf
+from teilhabe.core.printing import render_pdf
 
 
 def test_render_pdf_makes_a_tagged_pdf_ua_document(db):
-    content = render_pdf("reports/document.html", {"is_illustrative": True}, language="en")
+    content = render_pdf("core/document.html", {"is_illustrative": True}, language="en")
     assert content.startswith(b"%PDF-1.7")
     reader = PdfReader(io.BytesIO(content))
     text = reader.pages[0].extract_text()
@@ -27,7 +27,7 @@ def test_remote_resources_are_not_fetched(db, tmp_path, settings, monkeypatch):
     monkeypatch.setattr(urllib.request.OpenerDirector, "open", lambda self, url, *a, **k: opened.append(url))
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path]}]
     (tmp_path / "remote.html").write_text(
-        '{% extends "reports/document.html" %}{% block content %}<img src="https://example.org/x.png" alt="x">'
+        '{% extends "core/document.html" %}{% block content %}<img src="https://example.org/x.png" alt="x">'
         "<p>Local text</p>{% endblock %}"
     )
     content = render_pdf("remote.html", {}, language="de")

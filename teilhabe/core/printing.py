@@ -1,4 +1,5 @@
-"""HTML templates to tagged, accessible PDF (PDF/UA-1) with WeasyPrint; used by every document the city prints."""
+"""HTML templates to tagged, accessible PDF (PDF/UA-1) with WeasyPrint: the one printer of every document the city prints
+(reports: concept and annual report; participation: the procedure documentation)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.utils import translation
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
 
-PRINT_STYLESHEET = "reports/print.css"
+PRINT_STYLESHEET = "core/print.css"
 PDF_VARIANT = "pdf/ua-1"
 # Documents embed local files only (the stylesheet, data: images); nothing from another host.
 LOCAL_PROTOCOLS = ("file", "data")
@@ -22,7 +23,7 @@ def render_html(template_name: str, context: dict, *, language: str) -> str:
 
 
 def render_pdf(template_name: str, context: dict, *, language: str) -> bytes:
-    """Render a template (extending "reports/document.html") to a PDF/UA-1 document.
+    """Render a template (extending "core/document.html") to a PDF/UA-1 document.
 
     PDF/UA needs a document language and title: the base template sets both from `language`
     and its `title` block. Only local files are read (the print stylesheet, fonts installed on
