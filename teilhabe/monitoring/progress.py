@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, TypedDict, Unpack
 
 import numpy as np
 
@@ -429,6 +429,33 @@ class _Outcome:
     elapsed_share: float | None = None
 
 
+# Keyword arguments of `_Outcome` that a profile computes once and passes to several outcomes.
+
+
+class _GrowthParts(TypedDict):
+    annual_growth_rate: float
+    annual_change: float
+    projected_value: float | None
+
+
+class _LinearParts(TypedDict):
+    annual_change: float
+    projected_value: float | None
+
+
+class _AttainmentParts(TypedDict, total=False):
+    attainment_share: float | None
+    elapsed_share: float | None
+
+
+class _WeatherParts(TypedDict):
+    annual_change: float
+    projected_value: float | None
+    trend_start_year: int
+    thresholds: Thresholds
+    warnings: tuple[str, ...]
+
+
 def _years_left(frame: _Frame) -> int:
     return frame.options.target_year - frame.current.year
 
@@ -441,7 +468,11 @@ def _assess_growth(frame: _Frame, *, un_chart: bool = False) -> _Outcome:
     growth = compound_annual_growth(c, b, frame.current.year, frame.base.year)
     h = _years_left(frame)
     projected = c * _power(1.0 + growth, float(h)) if h > 0 else None
-    common = {"annual_growth_rate": growth, "annual_change": (c - frame.base.value) / n, "projected_value": projected}
+    common: _GrowthParts = {
+        "annual_growth_rate": growth,
+        "annual_change": (c - frame.base.value) / n,
+        "projected_value": projected,
+    }
 
     if options.target is None:
         if un_chart:
@@ -538,7 +569,7 @@ def _assess_linear(frame: _Frame, *, attainment: bool = False) -> _Outcome:
     slope = (c - b) / n
     h = _years_left(frame)
     projected = c + slope * h if h > 0 else None
-    common = {"annual_change": slope, "projected_value": projected}
+    common: _LinearParts = {"annual_change": slope, "projected_value": projected}
 
     if options.target is None:
         if attainment:
@@ -573,7 +604,7 @@ def _assess_linear(frame: _Frame, *, attainment: bool = False) -> _Outcome:
     target = options.target
     achieved = _is_achieved(c, target, d)
     m = options.target_year - frame.base.year
-    extras: dict[str, float | None] = {}
+    extras: _AttainmentParts = {}
     if attainment:
         extras["attainment_share"] = (c - b) / (target - b) if target != b else None
         extras["elapsed_share"] = n / m if m > 0 else None
@@ -652,7 +683,7 @@ def _assess_weather(frame: _Frame) -> _Outcome:
     slope = (c - start.value) / k
     h = max(_years_left(frame), 0)
     projected = c + slope * h if h > 0 else None
-    common = {
+    common: _WeatherParts = {
         "annual_change": slope,
         "projected_value": projected,
         "trend_start_year": start.year,
@@ -696,6 +727,36 @@ _PROFILES: dict[Profile, Callable[[_Frame], _Outcome]] = {
 # --------------------------------------------------------------------------- per-series entry point
 
 
+class _Known(TypedDict):
+    """Fields of `Assessment` known before any profile runs."""
+
+    profile: Profile
+    base_year: int
+    base_value: float | None
+    current_year: int | None
+    current_value: float | None
+    target: float | None
+    target_year: int
+    direction: int
+    sign: int | None
+    limit: float | None
+    minimum_sample_size: int | None
+
+
+class _Suppression(TypedDict, total=False):
+    """What a suppressed series reports instead of (or besides) the known fields."""
+
+    is_suppressed: bool
+    sample_size: int | None
+    base_value: float | None
+    current_value: float | None
+
+
+class _UnavailableFields(_Known, total=False):
+    is_suppressed: bool
+    sample_size: int | None
+
+
 def assess_series(points: Sequence[Point], options: SeriesOptions | None = None) -> Assessment:
     """Assess one series with the profile chosen in `options` (Open SDG by default).
 
@@ -715,7 +776,7 @@ def assess_series(points: Sequence[Point], options: SeriesOptions | None = None)
     base = next((p for p in observed if p.year >= options.base_year), None)
     current = observed[-1] if observed else None
     sign = (-1 if base.value < 0 else 1) if base is not None else None
-    known = {
+    known: _Known = {
         "profile": profile,
         # Without a usable base value the configured base year is reported (as Open SDG does).
         "base_year": base.year if base else options.base_year,
@@ -730,8 +791,8 @@ def assess_series(points: Sequence[Point], options: SeriesOptions | None = None)
         "minimum_sample_size": options.minimum_sample_size,
     }
 
-    def unavailable(reason: Reason, warning: str, **extra: object) -> Assessment:
-        fields = {**known, **extra}
+    def unavailable(reason: Reason, warning: str, **extra: Unpack[_Suppression]) -> Assessment:
+        fields: _UnavailableFields = {**known, **extra}
         return Assessment(
             status=Status.NOT_AVAILABLE, score=None, progress_value=None, reason=reason, warnings=(warning,), **fields
         )
@@ -763,6 +824,7 @@ def assess_series(points: Sequence[Point], options: SeriesOptions | None = None)
     growth_base = None if base is None else (ZERO_REPLACEMENT if base.value == 0 else base.value)
     if (
         base is not None
+        and growth_base is not None
         and current is not None
         and sign is not None
         and options.target is not None
@@ -779,7 +841,8 @@ def assess_series(points: Sequence[Point], options: SeriesOptions | None = None)
         return _finish(known, frame, _achieved_without_pace(options, profile), smallest)
     if len(observed) < 2:
         return unavailable(Reason.TOO_FEW_YEARS, "fewer than two years with a value")
-    if base is None or current is None or sign is None:
+    # growth_base is None exactly when base is: the test only narrows its type.
+    if base is None or growth_base is None or current is None or sign is None:
         return unavailable(Reason.NO_BASE_YEAR, f"no value in or after the base year {options.base_year}")
     # Growth rates need base and current on the same side of zero; linear paces do not,
     # which is why gaps that cross zero use the linear profiles.
@@ -835,7 +898,7 @@ def not_assessable(options: SeriesOptions, reason: Reason, warnings: Sequence[st
     )
 
 
-def _finish(known: dict, frame: _Frame, outcome: _Outcome, sample_size: int | None) -> Assessment:
+def _finish(known: _Known, frame: _Frame, outcome: _Outcome, sample_size: int | None) -> Assessment:
     """Add the parts every profile shares: needed change, target-year check, uncertainty."""
     options = frame.options
     warnings = list(outcome.warnings)
@@ -854,12 +917,12 @@ def _finish(known: dict, frame: _Frame, outcome: _Outcome, sample_size: int | No
     uncertain = False
     start, current = outcome.start, frame.current
     if outcome.progress_value is not None and outcome.gradient is not None and start is not None:
-        errors = (start.standard_error, current.standard_error)
-        if all(e is not None for e in errors):
-            variance = (outcome.gradient[0] * errors[0]) ** 2 + (outcome.gradient[1] * errors[1]) ** 2
+        error_start, error_current = start.standard_error, current.standard_error
+        if error_start is not None and error_current is not None:
+            variance = (outcome.gradient[0] * error_start) ** 2 + (outcome.gradient[1] * error_current) ** 2
             half = CONFIDENCE_Z * math.sqrt(variance)
             interval = (outcome.progress_value - half, outcome.progress_value + half)
-        elif any(e is not None for e in errors):
+        elif error_start is not None or error_current is not None:
             warnings.append("only one of the compared values has a standard error; no interval computed")
     if interval is not None and outcome.status is not Status.TARGET_ACHIEVED and outcome.thresholds is not None:
         bounds = (outcome.thresholds.high, outcome.thresholds.medium, outcome.thresholds.low)
@@ -966,12 +1029,16 @@ def derive_gap(series_a: Sequence[Point], series_b: Sequence[Point], metric: Gap
         b = by_year_b.get(a.year)
         if b is None or a.value is None or not math.isfinite(a.value):
             continue
-        both_errors = a.standard_error is not None and b.standard_error is not None
+        errors = (
+            (a.standard_error, b.standard_error)
+            if a.standard_error is not None and b.standard_error is not None
+            else None
+        )
         sizes = [n for n in (a.sample_size, b.sample_size) if n is not None]
         sample_size = min(sizes) if sizes else None
         if metric is GapMetric.DIFFERENCE:
             value = a.value - b.value
-            error = math.hypot(a.standard_error, b.standard_error) if both_errors else None
+            error = math.hypot(*errors) if errors is not None else None
         else:
             if b.value == 0 or (metric is GapMetric.PARITY_INDEX and (a.value <= 0 or b.value <= 0)):
                 continue
@@ -979,12 +1046,12 @@ def derive_gap(series_a: Sequence[Point], series_b: Sequence[Point], metric: Gap
             if metric is GapMetric.PARITY_INDEX:
                 value = min(value, 1 / value)
             error = (
-                abs(value) * math.hypot(a.standard_error / a.value, b.standard_error / b.value)
-                if both_errors and a.value != 0
+                abs(value) * math.hypot(errors[0] / a.value, errors[1] / b.value)
+                if errors is not None and a.value != 0
                 else None
             )
-            if metric is GapMetric.PARITY_INDEX and both_errors:
-                interval = parity_index_interval(a.value, a.standard_error, b.value, b.standard_error)
+            if metric is GapMetric.PARITY_INDEX and errors is not None:
+                interval = parity_index_interval(a.value, errors[0], b.value, errors[1])
                 gap.append(
                     Point(year=a.year, value=value, standard_error=error, sample_size=sample_size, interval=interval)
                 )
@@ -1360,7 +1427,9 @@ def _change_sentence(
 ) -> str:
     """What happened between base and current year; growth profiles give the rate in %."""
     de = language == "de"
-    b, c = a.base_value, a.current_value
+    b, c, current_year = a.base_value, a.current_value, a.current_year
+    # Only asked for once base and current value are known (and with them the current year).
+    assert b is not None and c is not None and current_year is not None
     if a.base_year == a.current_year:
         # One value only (a met target is reported without a pace).
         if de:
@@ -1373,7 +1442,7 @@ def _change_sentence(
     if a.profile in GROWTH_PROFILES and a.annual_growth_rate is not None:
         rate = _percent(abs(a.annual_growth_rate), language, 1)
     else:
-        rate = change(abs((c - b) / (a.current_year - a.base_year)))
+        rate = change(abs((c - b) / (current_year - a.base_year)))
     if de:
         verb = "stieg" if c > b else "sank"
         return f"Von {a.base_year} bis {a.current_year} {verb} {unit_label} von {value(b)} auf {value(c)}, um {rate} pro Jahr."
@@ -1438,6 +1507,8 @@ def _projection_sentence(
     it covers.
     """
     de = language == "de"
+    # Only asked for when there is a target and a projection to the target year.
+    assert a.projected_value is not None and a.target is not None
     projected = value(a.projected_value)
     if a.projection_bound is not None:
         # A share cannot pass 100 % (or fall below 0 %): the trend runs into the bound before the target year.
@@ -1447,7 +1518,8 @@ def _projection_sentence(
             else f"the bound of {projected} before {a.target_year}"
         )
     reaches = a.direction * (a.projected_value - a.target) >= 0
-    weather = a.profile is Profile.GERMAN_WEATHER and a.trend_start_year is not None and a.annual_change is not None
+    # The weather profile's recent trend (change per year since trend_start_year), None for the other profiles.
+    trend = a.annual_change if a.profile is Profile.GERMAN_WEATHER and a.trend_start_year is not None else None
     share = _percent(a.progress_value, language) if a.progress_value is not None else None
     if de:
         if reaches:
@@ -1458,8 +1530,8 @@ def _projection_sentence(
             relation = f"und würde das Ziel von {target} knapp verfehlen"
         else:
             relation = f"und würde das Ziel von {target} verfehlen"
-        if weather:
-            lead = f"Im Tempo seit {a.trend_start_year} ({change(a.annual_change)} pro Jahr)"
+        if trend is not None:
+            lead = f"Im Tempo seit {a.trend_start_year} ({change(trend)} pro Jahr)"
             pace = f"; der Trend legt {share} des verbleibenden Abstands zurück" if share else ""
         else:
             lead = "In diesem Tempo"
@@ -1475,8 +1547,8 @@ def _projection_sentence(
         relation = f"just short of the {target} target"
     else:
         relation = f"short of the {target} target"
-    if weather:
-        lead = f"At the pace since {a.trend_start_year} ({change(a.annual_change)} a year)"
+    if trend is not None:
+        lead = f"At the pace since {a.trend_start_year} ({change(trend)} a year)"
         pace = f"; the trend covers {share} of the remaining distance" if share else ""
     else:
         lead = "At this pace"
@@ -1487,6 +1559,8 @@ def _projection_sentence(
 
 
 def _needed_sentence(a: Assessment, language: Language, change: Callable[[float], str]) -> str:
+    # Only asked for when a change per year is needed.
+    assert a.needed_change_per_year is not None
     rising = a.needed_change_per_year > 0
     amount = change(abs(a.needed_change_per_year))
     if language == "de":
