@@ -9,7 +9,7 @@ suppression that widens those intervals until none pins a withheld count.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -171,7 +171,7 @@ class Interval:
         return self.high - self.low
 
 
-def grid_table(counts: Sequence[Sequence[float]]) -> Table:
+def grid_table(counts: Sequence[Sequence[float]] | np.ndarray) -> Table:
     """A table whose last row and column are the totals of the others (cell k = i * columns + j)."""
     matrix = np.asarray(counts, dtype=float)
     rows, columns = matrix.shape
@@ -262,7 +262,7 @@ class Exposure:
 
 def _exposures(
     table: Table, hidden: Iterable[int], primary: Iterable[int], thresholds: Thresholds, *, safe: set[int] | None = None
-):
+) -> Iterator[Exposure]:
     """Yield the exposed hidden cells; cells found safe are added to `safe` and not checked again
     (hiding more cells only widens intervals, so a safe cell stays safe).
 

@@ -21,9 +21,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
-from typing import IO
+from typing import IO, TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
@@ -49,11 +52,17 @@ def restore(value: str) -> str:
 # --- CSV ---------------------------------------------------------------------------------------
 
 
+class TextSink(Protocol):
+    """Where CSVWriter writes: a text file or buffer, or `_Echo`, whose write returns the line it is given."""
+
+    def write(self, text: str, /) -> Any: ...
+
+
 class CSVWriter:
     """csv.writer with every cell neutralised; `writerow` returns what the stream's write returns, so a
     stream whose write returns its argument turns rows into lines for a streaming response."""
 
-    def __init__(self, stream: IO[str], *, lineterminator: str = "\r\n", guard_formulas: bool = True):
+    def __init__(self, stream: TextSink, *, lineterminator: str = "\r\n", guard_formulas: bool = True) -> None:
         """guard_formulas=False only for a file that teilhabe's own importer reads back and nobody downloads
         (the API's observation upload hands its rows to the file importer that way)."""
         self._writer = csv.writer(stream, lineterminator=lineterminator)
@@ -62,7 +71,7 @@ class CSVWriter:
         # return inside a text would stay unquoted, and readers would start a new row (and a new cell) there.
         self._bare_returns = "\r" not in lineterminator
 
-    def writerow(self, row: Iterable[object]):
+    def writerow(self, row: Iterable[object]) -> Any:
         return self._writer.writerow([self._cell(value) for value in row])
 
     def _cell(self, value: object) -> object:
@@ -94,7 +103,9 @@ def write_csv(rows: Iterable[Sequence[object]], header: Sequence[str], stream: I
     return count
 
 
-def csv_lines(rows: Iterable[Sequence[object]], header: Sequence[str], *, lineterminator: str = "\r\n"):
+def csv_lines(
+    rows: Iterable[Sequence[object]], header: Sequence[str], *, lineterminator: str = "\r\n"
+) -> Iterator[str]:
     """The CSV as an iterator of lines, for a StreamingHttpResponse."""
     writer = CSVWriter(_Echo(), lineterminator=lineterminator)
     yield writer.writerow(header)
@@ -121,7 +132,7 @@ class WorkbookWriter:
         book.save(stream)      # or book.to_bytes()
     """
 
-    def __init__(self, *, creator: str | None = None, timestamp: datetime | None = None):
+    def __init__(self, *, creator: str | None = None, timestamp: datetime | None = None) -> None:
         from openpyxl import Workbook
 
         self._workbook = Workbook(write_only=True)
@@ -151,7 +162,7 @@ class WorkbookWriter:
 
 
 class SheetWriter:
-    def __init__(self, sheet):
+    def __init__(self, sheet: WriteOnlyWorksheet) -> None:
         self._sheet = sheet
         self.rows = 0
 

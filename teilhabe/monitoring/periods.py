@@ -124,14 +124,14 @@ def _range(start: date, end: date) -> Period:
     return Period(start, end, PeriodKind.RANGE, f"{start.isoformat()}/{end.isoformat()}")
 
 
-def _text_range(match: re.Match) -> Period:
+def _text_range(match: re.Match[str]) -> Period:
     day_1, month_1, year_1, day_2, month_2, year_2 = match.groups()
-    months = _MONTH_NAMES.get(month_1.lower()), _MONTH_NAMES.get(month_2.lower())
-    if None in months or not (year_1 or year_2):
+    start_month, end_month = _MONTH_NAMES.get(month_1.lower()), _MONTH_NAMES.get(month_2.lower())
+    if start_month is None or end_month is None or not (year_1 or year_2):
         raise PeriodError("not a date range")
     end_year = int(year_2 or year_1)
-    start_year = int(year_1) if year_1 else (end_year if months[0] <= months[1] else end_year - 1)
-    return _range(date(start_year, months[0], int(day_1)), date(end_year, months[1], int(day_2)))
+    start_year = int(year_1) if year_1 else (end_year if start_month <= end_month else end_year - 1)
+    return _range(date(start_year, start_month, int(day_1)), date(end_year, end_month, int(day_2)))
 
 
 def label_period(label: str, position: int) -> Period:

@@ -3,6 +3,10 @@ written in (pure: no Django)."""
 
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lingua import LanguageDetector
 
 # ISO 639 codes of the right-to-left scripts contributions arrive in.
 RIGHT_TO_LEFT = frozenset({"ar", "fa", "prs", "ps", "ur", "he", "yi", "ckb", "dv", "ug"})
@@ -23,7 +27,7 @@ _DETECTED_AS = {"prs": "fa"}
 
 
 @lru_cache(maxsize=4)
-def _detector(codes: frozenset[str]):
+def _detector(codes: frozenset[str]) -> "LanguageDetector":
     """A detector for the given ISO 639-1 codes, built once per set (building loads the language models)."""
     from lingua import IsoCode639_1, LanguageDetectorBuilder
 

@@ -32,6 +32,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache, lru_cache
+from typing import Protocol
 
 import snowballstemmer
 
@@ -140,8 +141,14 @@ def _stem(word: str, language: str) -> str:
     return stem if len(stem) > 1 else ""
 
 
+class _Stemmer(Protocol):
+    """What teilhabe uses of a snowballstemmer stemmer (the package ships no type hints)."""
+
+    def stemWord(self, word: str) -> str: ...
+
+
 @cache
-def _stemmer(name: str):
+def _stemmer(name: str) -> _Stemmer:
     return snowballstemmer.stemmer(name)
 
 

@@ -174,10 +174,12 @@ def score_respondent(index: ClimateIndex, answers: Mapping[str, float | None]) -
         item_scores[item.key] = 100.0 - score if item.is_reversed else score
     domain_scores: dict[str, float | None] = {}
     for domain in index.domains:
-        answered = [item_scores[key] for key in domain.item_keys if item_scores[key] is not None]
+        answered = [item_score for key in domain.item_keys if (item_score := item_scores[key]) is not None]
         domain_scores[domain.key] = sum(answered) / len(answered) if len(answered) >= domain.minimum_answered else None
     available = [
-        (domain.weight, domain_scores[domain.key]) for domain in index.domains if domain_scores[domain.key] is not None
+        (domain.weight, domain_score)
+        for domain in index.domains
+        if (domain_score := domain_scores[domain.key]) is not None
     ]
     overall = None
     if len(available) >= index.required_domains:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any, cast
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -151,7 +152,8 @@ def _encode(
             raise ValueError(f"{axis} value of respondent {position} is missing (None); filter missing answers first")
     if categories is None:
         try:
-            labels = sorted(set(values))
+            # Sorting needs labels that compare with each other; the TypeError below says when they do not.
+            labels = sorted(cast("set[Any]", set(values)))
         except TypeError as error:
             raise ValueError(f"{axis} values cannot be sorted ({error}); pass {axis}_categories explicitly") from error
     else:

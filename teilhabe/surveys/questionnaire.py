@@ -8,12 +8,14 @@ Conditions ("show B if A is X") only look at earlier pages, so the server decide
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
+from typing import TypeGuard
 
 # A number field takes at most this many characters; anything longer is not a number anyone typed.
 MAX_NUMBER_INPUT = 40
@@ -95,7 +97,8 @@ class Problem:
     question_id: int
     field: str
     code: ProblemCode
-    params: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+    # dataclasses.field in full: to a type checker the attribute `field` above shadows the bare name.
+    params: Mapping[str, object] = dataclasses.field(default_factory=lambda: MappingProxyType({}))
 
 
 Value = int | float | str | tuple[int, ...] | Mapping[int, int]
@@ -186,8 +189,8 @@ def parse_answer(question: QuestionSpec, data: Mapping[str, Sequence[str]]) -> t
             return None, [_problem(question, ProblemCode.NOT_A_NUMBER)]
         return number, check_answer(question, number)
     if kind is Kind.FREE_TEXT:
-        values = data.get(field_name(question.id), ())
-        text = clean_text(values[0] if values else "")
+        entered = data.get(field_name(question.id), ())
+        text = clean_text(entered[0] if entered else "")
         if not text:
             return None, _required(question)
         return text, check_answer(question, text)
@@ -333,7 +336,7 @@ def check_answer(question: QuestionSpec, value: Value | None) -> list[Problem]:
     raise ValueError(f"unknown question kind {kind!r}")
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
