@@ -113,6 +113,8 @@ class OpenSdgImportReport:
     # Rows that are not data, each "file, row N[, column C]: reason"; empty under strict=True.
     left_out: list[str] = field(default_factory=list)
     placeholders: list[str] = field(default_factory=list)
+    # Files whose Units or Series column holds several values, and the total series the options select.
+    several_series: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -173,9 +175,10 @@ def import_opensdg(
     report.rows_without_value = reading.rows_without_value
     report.left_out = reading.left_out
     report.placeholders = sorted(reading.placeholders)
+    report.several_series = reading.several_series
     root = _root_geography(report.edition)
     geographies = _geographies(root, indicators, cells)
-    dimensions = _dimensions(indicators, cells, reading.constants)
+    dimensions = _dimensions(indicators, cells, reading.constants, reading.translations, reading.german)
     areas = _areas(report.edition, indicators)
     versions = _versions(
         report.edition,
@@ -229,8 +232,11 @@ class _Reading:
     rows_without_value: int = 0
     # Per indicator: Units/Series columns with one value in every row (attributes of the series).
     constants: dict[str, dict[str, str]] = field(default_factory=dict)
+    several_series: list[str] = field(default_factory=list)
     attribute_columns: tuple[str, ...] = ()
     translations: dict[str, str] = field(default_factory=dict)
+    # German texts of translations/de/ (for `data.` keys: German names of breakdowns and categories).
+    german: dict[str, str] = field(default_factory=dict)
     decimals: dict[str, int] = field(default_factory=dict)
 
 
@@ -250,6 +256,7 @@ def _read(repository: Path, *, strict: bool = False, markers: frozenset[str] = f
     reading = _Reading()
     indicators, settings_by_id, cells = reading.indicators, reading.settings, reading.cells
     translations = reading.translations = opensdg.read_translations(repository, "en")
+    reading.german = opensdg.read_translations(repository, "de")
     reading.attribute_columns = opensdg.read_attribute_columns(repository)
     for indicator_id in ids:
         where = f"settings of {indicator_id} (meta/{indicator_id}.md, indicator-config/{indicator_id}.yml)"
@@ -285,6 +292,7 @@ def _read(repository: Path, *, strict: bool = False, markers: frozenset[str] = f
             repository, indicator, problems, reading, strict=strict, markers=markers, translations=translations
         )
         reading.constants[indicator_id] = _constant_columns(indicator, cells[indicator_id])
+        reading.several_series.extend(_several_series(indicator, cells[indicator_id], reading.constants[indicator_id]))
         reading.decimals[indicator_id] = _decimals(row.value for _line, row in cells[indicator_id][:2000])
     if problems:
         raise OpenSdgImportFailed(problems)
@@ -379,6 +387,45 @@ def _constant_columns(indicator: opensdg.OpenSdgIndicator, rows: list[tuple[int,
             if len(values) == 1 and (value := values.pop()):
                 constants[column] = value
     return constants
+
+
+def _several_series(
+    indicator: opensdg.OpenSdgIndicator, rows: list[tuple[int, _Row]], constants: Mapping[str, str]
+) -> list[str]:
+    """Name each Units or Series column with several values and the total series the progress options select.
+
+    Such a column stays in the breakdown key; the Open SDG assessment selects a total series per
+    unit or series through the options' `unit` and `series` (docs/opensdg.md).
+    """
+    messages = []
+    selections = [
+        member
+        for selection in indicator.progress_calculation_options
+        for member in (selection.group if selection.is_group else (selection,))
+    ]
+    for column, attribute in (("Units", "unit"), ("Series", "series")):
+        if column not in indicator.columns or column in constants:
+            continue
+        values = sorted({row.cell(column) for _line, row in rows} - {""})
+        if len(values) < 2:
+            continue
+        selected = []
+        for selection in selections:
+            wanted = getattr(selection, attribute)
+            if wanted is not None and wanted.strip() in values and wanted.strip() not in selected:
+                selected.append(wanted.strip())
+        if selected:
+            outcome = "the progress options select the total series " + ", ".join(f"{column} = {v}" for v in selected)
+        else:
+            outcome = (
+                f"no progress option selects one of them (`{attribute}:`), so the indicator has no total series "
+                "to assess"
+            )
+        messages.append(
+            f"data/indicator_{indicator.indicator_id}.csv: {column} has several values ({', '.join(values)}), "
+            f"so it stays in the breakdown key; {outcome}"
+        )
+    return messages
 
 
 def _number(text: str) -> float | None:
@@ -478,10 +525,45 @@ def _dimension_columns(indicator: opensdg.OpenSdgIndicator, constants: Mapping[s
     ]
 
 
+DATA_KEY_PREFIX = "data."
+
+
+def _data_keys(translations: Mapping[str, str]) -> dict[str, str]:
+    """English label -> its `data.` translation key (the first key where two share a text)."""
+    keys: dict[str, str] = {}
+    for key, text in translations.items():
+        if key.startswith(DATA_KEY_PREFIX):
+            keys.setdefault(text, key)
+    return keys
+
+
 def _dimensions(
-    indicators: list[opensdg.OpenSdgIndicator], cells: dict[str, list], constants: Mapping[str, Mapping[str, str]]
+    indicators: list[opensdg.OpenSdgIndicator],
+    cells: dict[str, list],
+    constants: Mapping[str, Mapping[str, str]],
+    translations: Mapping[str, str] | None = None,
+    german: Mapping[str, str] | None = None,
 ) -> _Dimensions:
-    """Match breakdown columns and cells to dimensions and categories by English name, creating the rest."""
+    """Match breakdown columns and cells to dimensions and categories by English name, creating the rest.
+
+    A column or cell that was a `data.` translation key (`data.SEX`, `data.Female`) keeps the key as its
+    stable code (`sex`, `female`): a category is found by that code when its English text changed, and a
+    new one gets its German name from translations/de/ where present.
+    """
+    keys = _data_keys(translations or {})
+    german = german or {}
+
+    def key_of(label: str) -> str | None:
+        return label if label.startswith(DATA_KEY_PREFIX) else keys.get(label)
+
+    def new_code(label: str, taken: set[str]) -> str:
+        key = key_of(label)
+        return _code(key.removeprefix(DATA_KEY_PREFIX) if key else label, taken)
+
+    def german_name(label: str) -> str | None:
+        key = key_of(label)
+        return german.get(key)[:200] if key and german.get(key) else None
+
     used: dict[str, set[str]] = defaultdict(set)
     for indicator in indicators:
         columns = _dimension_columns(indicator, constants[indicator.indicator_id])
@@ -500,7 +582,9 @@ def _dimensions(
     for column in sorted(used):
         dimension = by_name.get(column)
         if dimension is None:
-            dimension = BreakdownDimension.objects.create(code=_code(column, taken), name_en=column[:200])
+            dimension = BreakdownDimension.objects.create(
+                code=new_code(column, taken), name_en=column[:200], name_de=german_name(column)
+            )
         columns[column] = dimension
     categories_by_dimension: dict[int, dict[str, str]] = defaultdict(dict)
     taken_by_dimension: dict[int, set[str]] = defaultdict(set)
@@ -516,10 +600,19 @@ def _dimensions(
         known = categories_by_dimension[dimension.pk]
         for label in sorted(used[column]):
             code = known.get(label)
+            key = key_of(label)
+            if code is None and key and (stable := slugify(key.removeprefix(DATA_KEY_PREFIX))) in taken_by_dimension[
+                dimension.pk
+            ]:
+                code = known[label] = stable  # the same key, its text changed
             if code is None:
-                code = _code(label, taken_by_dimension[dimension.pk])
+                code = new_code(label, taken_by_dimension[dimension.pk])
                 known[label] = code
-                created.append(BreakdownCategory(dimension=dimension, code=code, name_en=label[:200]))
+                created.append(
+                    BreakdownCategory(
+                        dimension=dimension, code=code, name_en=label[:200], name_de=german_name(label)
+                    )
+                )
             categories[(column, label)] = code
     BreakdownCategory.objects.bulk_create(created, batch_size=BATCH_SIZE)
     return _Dimensions(columns=columns, categories=categories)

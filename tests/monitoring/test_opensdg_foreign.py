@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from teilhabe.monitoring import services
-from teilhabe.monitoring.models import Assessment, Indicator, IndicatorVersion, Observation
+from teilhabe.monitoring.models import Assessment, BreakdownDimension, Indicator, IndicatorVersion, Observation
 from teilhabe.monitoring.opensdg import list_indicator_ids, natural_key
 from teilhabe.monitoring.opensdg_import import OpenSdgImportFailed
 from tests.monitoring.test_opensdg import make_repository
@@ -202,3 +202,128 @@ def test_the_command_lists_what_it_left_out(tmp_path, actor):
     assert "1 rows that are not data left out" in out.getvalue()
     assert "- data/indicator_1-1-1.csv, row 3, column Value: '12a' is not a number" in out.getvalue()
     assert report_file.read_text() == "data/indicator_1-1-1.csv, row 3, column Value: '12a' is not a number\n"
+
+
+def test_every_option_set_selects_its_series_and_is_assessed(tmp_path, actor):
+    """Three option sets, each with its own unit/series/disaggregation and target (one empty): none dropped."""
+    make_repository(
+        tmp_path,
+        """
+        Year,Units,Series,Sex,Value
+        2015,Percent,Rate,,10
+        2020,Percent,Rate,,8
+        2015,Percent,Rate,Female,12
+        2020,Percent,Rate,Female,9
+        2015,Number,Count,,1000
+        2020,Number,Count,,1500
+        """,
+        """
+        auto_progress_calculation: true
+        progress_calculation_options:
+        - unit: Percent
+          series: Rate
+          direction: negative
+          target: []
+        - unit: Percent
+          series: Rate
+          disaggregation:
+          - field: Sex
+            value: Female
+          direction: negative
+          target: [5]
+          target_year: [2030]
+        - unit: Number
+          series: Count
+          direction: positive
+          target: 2000
+        """,
+    )
+
+    run(tmp_path, actor, strict=True)
+
+    headline = Assessment.objects.get(indicator__code="1-1-1", series_kind="total")
+    shape = headline.components["opensdg"]
+    series = {label: entry for label, entry in shape.items() if label not in ("progress_status", "score")}
+    assert sorted(series) == ["1-1-1 / Count / Number", "1-1-1 / Rate / Percent", "1-1-1 / Rate / Percent / Female"]
+    picked = {label: (entry["base_value"], entry["current_value"], entry["target"]) for label, entry in series.items()}
+    assert picked == {
+        "1-1-1 / Rate / Percent": (10.0, 8.0, None),
+        "1-1-1 / Rate / Percent / Female": (12.0, 9.0, 5.0),
+        "1-1-1 / Count / Number": (1000.0, 1500.0, 2000.0),
+    }
+    assert all(entry["status"] not in ("not_available", "") for entry in series.values())
+
+
+def test_data_prefixed_keys_become_labels_and_keep_the_key_as_code(tmp_path, actor):
+    make_repository(
+        tmp_path,
+        "Year,data.SEX,Value\n2015,,10\n2015,data.Female,12\n2016,data.Male,7\n",
+        "",
+    )
+    for language, sex, female, male in (("en", "Sex", "Female", "Male"), ("de", "Geschlecht", "Weiblich", "Männlich")):
+        folder = tmp_path / "translations" / language
+        folder.mkdir(parents=True)
+        (folder / "data.yml").write_text(f"SEX: {sex}\nFemale: {female}\nMale: {male}\n", encoding="utf-8")
+
+    run(tmp_path, actor, strict=True)
+
+    dimension = BreakdownDimension.objects.get(name_en="Sex")
+    assert (dimension.name_en, dimension.name_de) == ("Sex", "Geschlecht")
+    categories = {c.code: (c.name_en, c.name_de) for c in dimension.categories.all()}
+    assert categories == {"female": ("Female", "Weiblich"), "male": ("Male", "Männlich")}
+    assert sorted(Observation.objects.values_list("breakdown_key", flat=True)) == ["", "sex=female", "sex=male"]
+
+
+def test_several_units_each_selected_series_is_assessed_and_the_report_names_it(tmp_path, actor):
+    make_repository(
+        tmp_path,
+        """
+        Year,Units,Sex,Value
+        2015,Percent,,10
+        2020,Percent,,8
+        2015,Percent,Female,12
+        2020,Percent,Female,11
+        2015,Number,,1000
+        2020,Number,,900
+        """,
+        """
+        auto_progress_calculation: true
+        progress_calculation_options:
+        - unit: Percent
+          direction: negative
+          target: 5
+        - unit: Number
+          direction: negative
+        """,
+    )
+
+    report = run(tmp_path, actor, strict=True)
+
+    assert report.several_series == [
+        "data/indicator_1-1-1.csv: Units has several values (Number, Percent), so it stays in the breakdown key; "
+        "the progress options select the total series Units = Percent, Units = Number"
+    ]
+    keys = set(Observation.objects.values_list("breakdown_key", flat=True))
+    assert len(keys) == 3 and "" not in keys  # Units tells the series apart: no row without a breakdown
+    shape = Assessment.objects.get(indicator__code="1-1-1", series_kind="total").components["opensdg"]
+    picked = {label: (shape[label]["base_value"], shape[label]["current_value"]) for label in shape if "/" in label}
+    assert picked == {"1-1-1 / Percent": (10.0, 8.0), "1-1-1 / Number": (1000.0, 900.0)}
+    assert shape["progress_status"] not in ("not_available", "")
+
+
+def test_several_series_without_an_option_that_selects_one_are_named(tmp_path, actor):
+    make_repository(
+        tmp_path,
+        "Year,Series,Value\n2015,Rate,10\n2020,Rate,8\n2015,Count,100\n2020,Count,90\n",
+        "auto_progress_calculation: true\nprogress_calculation_options:\n- direction: negative\n",
+    )
+
+    out = StringIO()
+    call_command("import_opensdg", str(tmp_path), "--edition", "cif", "--strict", stdout=out)
+
+    assert [line for line in out.getvalue().splitlines() if "several values" in line] == [
+        "data/indicator_1-1-1.csv: Series has several values (Count, Rate), so it stays in the breakdown key; "
+        "no progress option selects one of them (`series:`), so the indicator has no total series to assess"
+    ]
+    shape = Assessment.objects.get(indicator__code="1-1-1", series_kind="total").components["opensdg"]
+    assert shape["1-1-1"]["status"] == "not_available"

@@ -58,6 +58,8 @@ class Command(TeilhabeCommand):
             f"{report.rows_without_value} rows without a value and {len(report.left_out)} rows that are not data "
             "left out."
         )
+        for line in report.several_series:
+            self.stdout.write(line)  # several Units or Series in one file (docs/opensdg.md)
         if report.placeholders:
             self.stdout.write(f"Indicators without data (placeholder files): {', '.join(report.placeholders)}.")
         if options["report"]:
