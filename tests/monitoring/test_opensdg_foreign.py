@@ -327,3 +327,17 @@ def test_several_series_without_an_option_that_selects_one_are_named(tmp_path, a
     ]
     shape = Assessment.objects.get(indicator__code="1-1-1", series_kind="total").components["opensdg"]
     assert shape["1-1-1"]["status"] == "not_available"
+
+
+def test_a_data_key_whose_text_changed_keeps_its_category(tmp_path, actor):
+    make_repository(tmp_path, "Year,data.SEX,Value\n2015,data.Female,12\n", "")
+    folder = tmp_path / "translations" / "en"
+    folder.mkdir(parents=True)
+    (folder / "data.yml").write_text("SEX: Sex\nFemale: Female\n", encoding="utf-8")
+    run(tmp_path, actor, strict=True)
+    (folder / "data.yml").write_text("SEX: Sex\nFemale: Women\n", encoding="utf-8")
+
+    report = run(tmp_path, actor, strict=True)
+
+    assert (report.created, report.unchanged) == (0, 1)
+    assert list(BreakdownDimension.objects.get(name_en="Sex").categories.values_list("code", flat=True)) == ["female"]
