@@ -30,6 +30,7 @@ from teilhabe.monitoring.models import (
 from teilhabe.monitoring.status_labels import (
     COMPONENT_LABELS,
     STATUS_ORDER,
+    TARGET_MISSED,
     UNCERTAIN_LABEL,
     display_status,
     format_component,
@@ -158,6 +159,35 @@ class TargetRow:
     explanation: str
     components: tuple[tuple[str, str], ...]
     has_limited: bool = False  # a component is in parentheses: limited reliability
+    field_code: str = ""  # the field of action (top-level area) the indicator belongs to
+    is_gap: bool = False
+    is_city: bool = True  # the whole city, not a district
+    change_unit_source: str = ""  # the indicator's own unit: changes of a share are percentage points
+    parity: float = 0.0  # the value of "no gap": 0 for a difference, 1 for a ratio or parity index
+    base_year: int | None = None  # of the assessment (the first value it uses)
+    base_value: float | None = None
+    current_year: int | None = None
+    current_value: float | None = None
+    compact_unit: str = ""  # the unit in the report's compact tables: percentage points as "pp"
+
+    @property
+    def gap_closing_per_year(self) -> float | None:
+        """How much closer to parity the gap came per year between the assessment's base and latest value
+        (negative: the gap widened); None where the series is not a gap or has too few values."""
+        if not self.is_gap or None in (self.base_value, self.current_value, self.base_year, self.current_year):
+            return None
+        if self.current_year <= self.base_year:
+            return None
+        closer = abs(self.base_value - self.parity) - abs(self.current_value - self.parity)
+        return closer / (self.current_year - self.base_year)
+
+    @property
+    def gap_closing_text(self) -> str:
+        """The change per year towards parity, signed, one place more than the values (as changes per year are
+        shown everywhere), in percentage points for shares."""
+        return formatting.format_change(
+            self.gap_closing_per_year, self.decimals + 1, self.change_unit_source, short=True
+        )
 
 
 def _series_kind(target: Target) -> str:
@@ -179,12 +209,17 @@ def _components(
     return tuple(shown)
 
 
+def _number(value: object):
+    """A stored component as a number (components are JSON: anything else reads as missing)."""
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
 def annual_report_rows(edition: Edition) -> list[TargetRow]:
     """Every target of the edition with the stored assessment of its series, in concept order."""
     versions = {
         version.indicator_id: version
         for version in IndicatorVersion.objects.filter(edition=edition).select_related(
-            "indicator", "area", "group_a__dimension", "group_b__dimension"
+            "indicator", "area__parent", "group_a__dimension", "group_b__dimension"
         )
     }
     reliabilities = monitoring_queries.get_value_reliabilities(versions)
@@ -218,6 +253,8 @@ def annual_report_rows(edition: Edition) -> list[TargetRow]:
             unit = ""  # ratios and parity indices have no unit
         elif target.kind == Target.Kind.GAP:
             unit = formatting.change_unit(unit)
+        components = assessment.components if assessment else {}
+        field_area = (version.area.parent or version.area) if version else None
         rows.append(
             TargetRow(
                 area=version.area.title if version else "",
@@ -239,8 +276,20 @@ def annual_report_rows(edition: Edition) -> list[TargetRow]:
                 score=assessment.score if assessment else None,
                 progress_value=assessment.progress_value if assessment else None,
                 explanation=explanation,
-                components=_components(assessment.components if assessment else {}, decimals, unit, marked),
+                components=_components(components, decimals, unit, marked),
                 has_limited=bool(marked),
+                field_code=field_area.code if field_area else "",
+                is_gap=target.kind == Target.Kind.GAP,
+                is_city=target.geography.parent_id is None,
+                change_unit_source="" if version is None or unit == "" else version.unit,
+                parity=1.0 if version and version.gap_metric != IndicatorVersion.GapMetric.DIFFERENCE else 0.0,
+                base_year=_number(components.get("base_year")),
+                base_value=_number(components.get("base_value")),
+                current_year=_number(components.get("current_year")),
+                current_value=_number(components.get("current_value")),
+                compact_unit=formatting.change_unit(version.unit, short=True)
+                if target.kind == Target.Kind.GAP and unit
+                else unit,
             )
         )
     # Concept order: area, then the indicator's position in it (the sort is stable within an indicator).
@@ -258,14 +307,93 @@ def status_summary(rows: list[TargetRow]) -> list[tuple[str, str, int]]:
     return [(code, status_label(code), counts.get(code, 0)) for code in STATUS_ORDER]
 
 
+# How many gaps the summary names as closing fastest and widening most, and how many key gaps a field shows.
+TOP_GAPS = 5
+KEY_GAPS_PER_FIELD = 8
+
+
+@dataclass
+class FieldSpread:
+    """One field of action as the report's spread shows it."""
+
+    area: AreaOfAction
+    rows: list[TargetRow]
+    summary: list[tuple[str, str, int]]
+    key_gaps: list[TargetRow]
+
+
+# Bar colours of the status chart (WeasyPrint's SVG reads colours from attributes, not from the stylesheet); each
+# has at least 3:1 contrast against white (WCAG 1.4.11), and the count is written beside every bar.
+BAR_COLOURS = {
+    "target_achieved": "#1b5e20",
+    "substantial_progress": "#2e7d32",
+    "target_missed": "#8a1c1c",
+    "moderate_progress": "#8c6d00",
+    "limited_progress": "#b35c00",
+    "deterioration": "#b71c1c",
+}
+
+
+def status_bars(summary: list[tuple[str, str, int]], *, width: float = 100.0) -> dict:
+    """Horizontal bars per status for an inline SVG: length relative to the largest count. SVG coordinates are
+    preformatted strings (a template would write them with the reader's decimal comma)."""
+    largest = max((count for _code, _label, count in summary), default=0) or 1
+    bars = []
+    for index, (code, label, count) in enumerate(summary):
+        length = width * count / largest
+        bars.append(
+            {
+                "code": code,
+                "colour": BAR_COLOURS.get(code, "#6b6b6b"),
+                "label": label,
+                "count": count,
+                "y": f"{index * 7}",
+                "length": f"{length:.2f}",
+                "count_x": f"{66 + length:.2f}",
+            }
+        )
+    return {"bars": bars, "height": f"{len(bars) * 7}"}
+
+
+def moving_gaps(rows: list[TargetRow]) -> tuple[list[TargetRow], list[TargetRow]]:
+    """The city-wide gaps closing fastest and those widening most (per year, towards or away from parity)."""
+    moving = [row for row in rows if row.is_city and row.gap_closing_per_year is not None]
+    closing = sorted((r for r in moving if r.gap_closing_per_year > 0), key=lambda r: -r.gap_closing_per_year)
+    widening = sorted((r for r in moving if r.gap_closing_per_year < 0), key=lambda r: r.gap_closing_per_year)
+    return closing[:TOP_GAPS], widening[:TOP_GAPS]
+
+
+def field_spreads(edition: Edition, rows: list[TargetRow]) -> list[FieldSpread]:
+    """Each field of action (top-level area) with its targets, their status counts and its key city-wide gaps."""
+    fields = AreaOfAction.objects.filter(edition=edition, parent__isnull=True).order_by("position", "code")
+    spreads = []
+    for area in fields:
+        own = [row for row in rows if row.field_code == area.code]
+        if not own:
+            continue
+        gaps = [row for row in own if row.is_gap and row.is_city]
+        spreads.append(FieldSpread(area, own, status_summary(own), gaps[:KEY_GAPS_PER_FIELD]))
+    return spreads
+
+
 def annual_report_context(edition: Edition) -> dict:
     rows = annual_report_rows(edition)
+    summary = status_summary(rows)
+    closing, widening = moving_gaps(rows)
+    spreads = field_spreads(edition, rows)
     return {
+        "status_bars": status_bars(summary),
+        "closing_gaps": closing,
+        "widening_gaps": widening,
+        "missed": [row for row in rows if row.status == TARGET_MISSED],
+        "spreads": [(spread, status_bars(spread.summary)) for spread in spreads],
+        # targets of an indicator without a version in this edition belong to no field; the annex still lists them
+        "unfielded": [row for row in rows if row.field_code not in {spread.area.code for spread in spreads}],
         "edition": edition,
         "site_profile": SiteProfile.current(),
         "is_illustrative": is_illustrative(edition),
         "rows": rows,
-        "summary": status_summary(rows),
+        "summary": summary,
         "uncertain_label": UNCERTAIN_LABEL,
         "report_year": timezone.localdate().year,
         "generated_on": timezone.localdate(),

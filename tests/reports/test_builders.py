@@ -8,9 +8,16 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from teilhabe.core.models import SiteProfile
-from teilhabe.monitoring.models import EditionAttachment
+from teilhabe.monitoring.models import Assessment, EditionAttachment, Target
 from teilhabe.reports import builders
-from tests.monitoring.factories import TargetFactory
+from tests.monitoring.factories import (
+    AreaOfActionFactory,
+    DistrictFactory,
+    EditionFactory,
+    GeographyFactory,
+    IndicatorVersionFactory,
+    TargetFactory,
+)
 
 
 def _text(content: bytes) -> str:
@@ -71,10 +78,10 @@ def test_annual_report_lists_every_target_with_its_assessment(dataset):
     text = _flat(_text(builders.build_annual_report_pdf(dataset.edition, language="en")))
     for expected in [
         "Annual progress report",
-        "B1 School certificates – Total, Stadt",
-        "Moderate progress",
-        "Base year 2019",
-        "Latest year 2020",
+        "Executive summary",
+        "Annex: every target",
+        "B1 School certificates Total Stadt 80.0% (2015)",
+        "90.0% (2030) Moderate progress",
     ]:
         assert expected in text, expected
 
@@ -136,3 +143,105 @@ def test_annual_report_workbook(dataset):
     summary = {row[0]: row[1] for row in workbook["Summary"].iter_rows(values_only=True) if len(row) > 1}
     assert summary["Moderate progress"] == 1
     assert summary["Substantial progress"] == 0
+
+
+def _gap_target(edition, area, city, code, *, base, current, status="moderate_progress", passed=False):
+    """A city-wide gap target of a new indicator in `area`, assessed from `base` (2015) to `current` (2023)."""
+    version = IndicatorVersionFactory(edition=edition, area=area, indicator__code=code, title=f"Gap {code}")
+    target = TargetFactory(
+        indicator=version.indicator,
+        edition=edition,
+        geography=city,
+        kind=Target.Kind.GAP,
+        baseline_value=base,
+        target_value=0.0,
+    )
+    Assessment.objects.create(
+        indicator=version.indicator,
+        edition=edition,
+        series_kind=Assessment.SeriesKind.GAP,
+        geography=city,
+        profile="opensdg",
+        status=status,
+        score=0.0,
+        progress_value=0.5,
+        components={
+            "base_year": 2015,
+            "base_value": base,
+            "current_year": 2023,
+            "current_value": current,
+            "target": 0.0,
+            "is_target_year_passed": passed,
+        },
+    )
+    return target
+
+
+def test_summary_names_the_gaps_closing_fastest_and_widening_most(db):
+    edition = EditionFactory()
+    area = AreaOfActionFactory(edition=edition, code="work", title="Arbeit", title_en="Work")
+    city = GeographyFactory()
+    # distance to parity per year: G1 closes 1.0, G2 closes 0.5, G3 widens 0.25, G4 crosses zero: |−2| vs |6| → 0.5,
+    # G5 has no latest value and is in neither list
+    _gap_target(edition, area, city, "G1", base=-10.0, current=-2.0)
+    _gap_target(edition, area, city, "G2", base=6.0, current=2.0)
+    _gap_target(edition, area, city, "G3", base=4.0, current=6.0, status="deterioration")
+    _gap_target(edition, area, city, "G4", base=6.0, current=-2.0)
+    _gap_target(edition, area, city, "G5", base=6.0, current=None)
+    with translation.override("en"):
+        rows = builders.annual_report_rows(edition)
+        closing, widening = builders.moving_gaps(rows)
+        assert [(r.indicator_code, r.gap_closing_per_year) for r in closing] == [("G1", 1.0), ("G2", 0.5), ("G4", 0.5)]
+        assert [(r.indicator_code, r.gap_closing_text) for r in widening] == [("G3", "\u22120.25\u00a0pp")]
+    # the minus sign is the formatting layer's choice (core.formatting); compared here as a hyphen
+    text = _flat(_text(builders.build_annual_report_pdf(edition, language="en"))).replace("\u2212", "-")
+    closing_part = text.split("Gaps closing fastest")[1].split("Gaps widening most")[0]
+    widening_part = text.split("Gaps widening most")[1].split("Targets missed")[0]
+    assert "G1 Gap G1 -10.0 pp (2015) -2.0 pp (2023) +1.00 pp" in closing_part
+    assert "G3" not in closing_part and "G5" not in closing_part
+    assert "G3 Gap G3 4.0 pp (2015) 6.0 pp (2023) -0.25 pp" in widening_part
+    assert "G1" not in widening_part
+
+
+def test_summary_lists_the_targets_missed(db):
+    edition = EditionFactory()
+    area = AreaOfActionFactory(edition=edition, code="work", title="Arbeit", title_en="Work")
+    city = GeographyFactory()
+    _gap_target(edition, area, city, "M1", base=8.0, current=5.0, status="substantial_progress", passed=True)
+    _gap_target(edition, area, city, "M2", base=8.0, current=5.0, status="substantial_progress")
+    text = _flat(_text(builders.build_annual_report_pdf(edition, language="en")))
+    missed_part = text.split("Targets missed")[1].split("Work")[0]
+    assert "M1 Gap M1" in missed_part and "Target missed" in missed_part
+    assert "M2" not in missed_part
+
+
+def test_annual_report_of_two_hundred_targets_fits_sixty_pages(db):
+    """Eight fields of action with 25 targets each: a summary, a spread per field, the annex of compact tables."""
+    edition = EditionFactory(title="Konzept", title_en="Concept")
+    city = GeographyFactory()
+    districts = [DistrictFactory(parent=city) for _ in range(3)]
+    for field_number in range(8):
+        area = AreaOfActionFactory(edition=edition, code=f"field-{field_number}", title_en=f"Field {field_number}")
+        for indicator_number in range(5):
+            code = f"F{field_number}.{indicator_number}"
+            target = _gap_target(edition, area, city, code, base=10.0 + indicator_number, current=8.0 - field_number)
+            TargetFactory(indicator=target.indicator, edition=edition, geography=city)
+            for district in districts:
+                TargetFactory(indicator=target.indicator, edition=edition, geography=district)
+    assert Target.objects.filter(edition=edition).count() == 200
+    reader = PdfReader(io.BytesIO(builders.build_annual_report_pdf(edition, language="en")))
+    text = _flat("\n".join(page.extract_text() for page in reader.pages))
+    assert len(reader.pages) <= 60
+    for heading in [
+        "Executive summary",
+        "Where the city stands",
+        "Gaps closing fastest",
+        "Gaps widening most",
+        "Targets missed",
+        "Key gaps between groups",
+        "Annex: every target",
+        "Field 7",
+    ]:
+        assert heading in text, heading
+    assert "The edition sets 200 target values." in text
+    assert text.count("F7.4 Gap F7.4") >= 3  # key gaps of its field, the annex: every target row is there
