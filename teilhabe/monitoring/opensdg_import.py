@@ -16,7 +16,7 @@ transaction. Running it again on the same files changes nothing. How the files m
   indicator (profile_parameters["opensdg"]["attributes"], and Units as the unit when the metadata name
   none), so the rows without breakdowns form the total series. Only a Units or Series column with
   several values, which tells series apart within one file, becomes part of the breakdown key, since one
-  cell holds one observation;
+  cell holds one observation; the report names it with the total series the progress options select;
 - the dataset's total is a root geography (code = the edition code); each GeoCode a district below it
   (code "<edition code>-<GeoCode>");
 - Value and Progress become the observation's value and progress value; missing-value markers
@@ -30,6 +30,8 @@ transaction. Running it again on the same files changes nothing. How the files m
   "<column>: <text>", not into breakdowns;
 - names, definitions and units that are translation keys (`global_indicators.1-1-1-title`) are resolved
   through translations/<language>/ (English text, German and the other languages where present);
+  breakdown columns and cells that are `data.` keys keep the key as their code, with German names
+  from translations/de/ where present;
 - a placeholder file (no value at all, a sentence in the Year column) gives an indicator without data
   that keeps the sentence as its note.
 
