@@ -116,6 +116,8 @@ def test_a_resumed_submission_costs_as_many_queries_for_twenty_questions_as_for_
     large_first, large_second, _ = submit_counting(large, large_answers, arguments=resumed)
     assert (len(large_first), len(large_second)) == (len(small_first), len(small_second))
     assert Answer.objects.filter(response__survey=large).count() == 2 * answer_rows(20)
-    assert not Answer.objects.filter(response__survey=large, text="").filter(
-        question__kind=Question.Kind.FREE_TEXT
-    ).exists()
+    assert (
+        not Answer.objects.filter(response__survey=large, text="")
+        .filter(question__kind=Question.Kind.FREE_TEXT)
+        .exists()
+    )
