@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.utils import translation
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 
 from teilhabe.api.views import PublicDetailView, PublicListView, ReadParameters
 from teilhabe.monitoring import queries
-from teilhabe.monitoring.models import Assessment
+from teilhabe.monitoring.models import Assessment, IndicatorVersion
 
 from .parameters import edition_parameter, geography_parameter, indicator_parameter, selected_edition
 
@@ -26,6 +26,7 @@ class AssessmentOutput(serializers.ModelSerializer):
     geography = serializers.SlugRelatedField(slug_field="code", read_only=True)
     components = serializers.DictField(read_only=True, help_text="The inputs and intermediate values of the method.")
     explanation = serializers.SerializerMethodField()
+    limited_reliability = serializers.SerializerMethodField()
 
     class Meta:
         model = Assessment
@@ -43,6 +44,7 @@ class AssessmentOutput(serializers.ModelSerializer):
             "needed_change_per_year",
             "is_uncertain",
             "components",
+            "limited_reliability",
             "explanation",
             "explanation_de",
             "explanation_en",
@@ -55,6 +57,35 @@ class AssessmentOutput(serializers.ModelSerializer):
         if translation.get_language() == "en" and assessment.explanation_en:
             return assessment.explanation_en
         return assessment.explanation_de
+
+    @extend_schema_field(
+        serializers.ListField(
+            child=serializers.ChoiceField(choices=["base_value", "current_value", "sample_size"]),
+            help_text="The components that repeat an observation of limited reliability (few cases; pages show "
+            "them in parentheses); a gap is as reliable as the less reliable of its two groups. Empty when "
+            "every component rests on a fully published observation.",
+        )
+    )
+    def get_limited_reliability(self, assessment: Assessment) -> list[str]:
+        reliabilities, versions = self._reliabilities(assessment)
+        version = versions.get((assessment.indicator_id, assessment.edition_id))
+        return sorted(queries.component_reliabilities(assessment, version, reliabilities))
+
+    def _reliabilities(self, assessment: Assessment) -> tuple[dict, dict]:
+        """The observations' reliabilities (read through the public gateway) and the indicator versions, looked
+        up once for all assessments of the page and kept in the serializer context."""
+        cache = self.context.setdefault("_reliability_cache", {"indicators": set(), "values": {}, "versions": {}})
+        if assessment.indicator_id not in cache["indicators"]:
+            rows = self.parent.instance if isinstance(self.parent, serializers.ListSerializer) else None
+            wanted = {row.indicator_id for row in rows or ()} | {assessment.indicator_id}
+            wanted -= cache["indicators"]
+            cache["values"].update(queries.get_value_reliabilities(wanted))
+            for version in IndicatorVersion.objects.filter(indicator_id__in=wanted).select_related(
+                "group_a__dimension", "group_b__dimension"
+            ):
+                cache["versions"][(version.indicator_id, version.edition_id)] = version
+            cache["indicators"] |= wanted
+        return cache["values"], cache["versions"]
 
 
 @extend_schema(parameters=[AssessmentParameters])
