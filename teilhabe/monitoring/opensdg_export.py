@@ -20,7 +20,6 @@ database → export gives the same bytes.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections import Counter, defaultdict
@@ -32,6 +31,8 @@ from pathlib import Path
 import yaml
 from django.conf import settings
 from django.utils.text import slugify
+
+from teilhabe.core.tabular import CSVWriter
 
 from . import opensdg, queries
 from .assessing import OPENSDG_PARAMETERS
@@ -280,7 +281,7 @@ def _number(value: float | None) -> str:
 
 def _csv(header: list[str], rows: Iterable[list[str]]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = CSVWriter(buffer, lineterminator="\n")
     writer.writerow(header)
     writer.writerows(rows)
     return buffer.getvalue()
