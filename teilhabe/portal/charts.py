@@ -91,17 +91,31 @@ class Chart:
     series: tuple[Series, ...] = ()
     has_withheld: bool = False  # a "/" appears: the legend "no figure: too few cases" goes with it
     has_limited: bool = False  # a value in parentheses appears: the legend "limited reliability: few cases"
+    svg_narrow: SafeString | None = None  # the same chart laid out for phones (larger type, smaller view box)
+    legend: tuple[str, ...] = ()  # the legend's entries in order: series, then targets (for the series toggles)
+
+    @property
+    def legend_json(self) -> str:
+        return json.dumps(list(self.legend), ensure_ascii=False)
 
 
 # --------------------------------------------------------------------------- Vega-Lite charts
 
 
-def _config() -> dict:
+# Two renderings of every line chart: the wide one for screens from about 600 px, the narrow one with
+# larger type in a smaller view box for phones; CSS shows one of them (no JavaScript). Font sizes are in
+# view-box units, so text on screen is font size × (rendered width / view-box width): the narrow one keeps
+# text at 11 px or more on a 320-px-wide screen, the wide one at 12 px or more from 600 px up.
+WIDE = {"width": 520, "height": 260, "font": 13, "title": 15}
+NARROW = {"width": 250, "height": 220, "font": 15, "title": 16}
+
+
+def _config(size: dict = WIDE) -> dict:
     label = {
         "labelFont": FONT,
         "titleFont": FONT,
-        "labelFontSize": 13,
-        "titleFontSize": 13,
+        "labelFontSize": size["font"],
+        "titleFontSize": size["font"],
         "labelColor": "#1a1a1a",
         "titleColor": "#1a1a1a",
     }
@@ -110,21 +124,27 @@ def _config() -> dict:
         "background": "#ffffff",
         "view": {"stroke": None},
         "axis": {**label, "gridColor": "#d6d6d6", "domainColor": "#4a4a4a", "tickColor": "#4a4a4a"},
+        # the value axis names its unit above the axis, read left to right, so a long unit is never cut
+        "axisY": {"titleAngle": 0, "titleAlign": "left", "titleAnchor": "end", "titleBaseline": "bottom",
+                  "titleX": -40, "titleY": -12},
         "legend": {
             **label,
             "orient": "bottom",
             "direction": "vertical",
             "symbolStrokeWidth": 2.5,
-            "labelLimit": 480,
+            # never truncate a series name: the legend is as wide as its longest label
+            "labelLimit": 0,
             "symbolSize": 90,
         },
-        "title": {"font": FONT, "fontSize": 15, "color": "#1a1a1a", "anchor": "start"},
-        "text": {"font": FONT, "fontSize": 12, "color": "#1a1a1a"},
+        "title": {"font": FONT, "fontSize": size["title"], "color": "#1a1a1a", "anchor": "start"},
+        "text": {"font": FONT, "fontSize": size["font"], "color": "#1a1a1a"},
     }
 
 
 _ROOT = re.compile(r"<svg\b[^>]*>")
 _INNER_ARIA = re.compile(r'\s(?:role|aria-[a-z]+)="[^"]*"')
+# a mark's description "series␟text" (see _layers) becomes data attributes for the optional script
+_MARK_DESCRIPTION = re.compile(r'\saria-label="([^"␟]*)␟([^"]*)"')
 
 
 def _finish_svg(raw: str, *, chart_id: str, title: str, description: str) -> str:
@@ -133,7 +153,8 @@ def _finish_svg(raw: str, *, chart_id: str, title: str, description: str) -> str
     if match is None:
         raise ValueError("the renderer returned no <svg> element")
     view_box = re.search(r'viewBox="([^"]*)"', match.group(0))
-    body = _INNER_ARIA.sub("", raw[match.end() :])
+    body = _MARK_DESCRIPTION.sub(r' data-series="\1" data-tip="\2"', raw[match.end() :])
+    body = _INNER_ARIA.sub("", body)
     root = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" viewBox="{view_box.group(1) if view_box else ""}"'
         f' direction="ltr" role="img" focusable="false" aria-labelledby="{chart_id}-title {chart_id}-desc">'
@@ -143,7 +164,9 @@ def _finish_svg(raw: str, *, chart_id: str, title: str, description: str) -> str
 
 
 # Part of every chart key: bump it when the chart design (spec or SVG post-processing) changes.
-CHART_DESIGN_VERSION = 3  # 2: axes laid out left to right in every language, d3 locale from CLDR; 3: units in words
+# 2: axes laid out left to right in every language, d3 locale from CLDR; 3: units in words;
+# 4: targets in the legend, full legends, unit above the axis, a narrow layout, data attributes for the script
+CHART_DESIGN_VERSION = 4
 
 
 def _chart_key(*parts: object) -> str:
@@ -169,57 +192,78 @@ def render_svg(
     return mark_safe(svg)  # noqa: S308 - built from escaped text and the renderer's own markup
 
 
-def _series_layers(series: Sequence[Series], value_title: str, x_domain: tuple[int, int]) -> list:
-    labels = [s.label for s in series]
+def _target_text(target: TargetLine, decimals: int, unit: str) -> str:
+    return _("Target %(year)s: %(value)s") % {
+        "year": target.year,
+        "value": format_value(target.value, decimals, unit),
+    } + (f" ({target.label})" if target.label else "")
+
+
+def _layers(
+    series: Sequence[Series],
+    targets: Sequence[TargetLine],
+    *,
+    value_title: str,
+    x_domain: tuple[int, int],
+    decimals: int,
+    unit: str,
+    year_ticks: list[int],
+    wrapped: dict[str, list[str]],
+) -> list:
+    """Lines and points of each series and each target, told apart by colour, dash and shape.
+
+    A target is named in the legend, not beside its line, so no label ever lies across a line. Every
+    mark carries a description "series\u241ftext" that _finish_svg turns into data attributes for the
+    optional script (tooltips, series toggles).
+    """
+    target_texts = [_target_text(t, decimals, unit) for t in targets]
+    labels = [s.label for s in series] + target_texts
+    count = len(series)
     rows = [
-        {"year": point.year, "period": point.period, "value": point.value, "series": s.label}
+        {
+            "year": point.year,
+            "value": point.value,
+            "series": s.label,
+            "tip": f"{s.label}\u241f{point.period}: {format_disclosed_value(point.value, decimals, unit, point.reliability)}",
+        }
         for s in series
         for point in s.points
     ]
-    count = len(labels)
-    colour = alt.Color("series:N", title=None, sort=labels, scale=alt.Scale(domain=labels, range=list(PALETTE[:count])))
-    dash = alt.StrokeDash(
-        "series:N", title=None, sort=labels, scale=alt.Scale(domain=labels, range=[list(d) for d in DASHES[:count]])
+    for target, text in zip(targets, target_texts, strict=True):
+        start = target.baseline_year if target.baseline_year is not None else x_domain[0]
+        for year, end in ((start, False), (target.year, True)):
+            rows.append(
+                {"year": year, "value": target.value, "series": text, "end": end, "tip": f"{text}\u241f{text}"}
+            )
+    colours = list(PALETTE[:count]) + [TARGET_COLOUR] * len(targets)
+    dashes = [list(d) for d in DASHES[:count]] + [[5, 4]] * len(targets)
+    shapes = list(SHAPES[:count]) + ["diamond"] * len(targets)
+    # long legend labels may wrap onto further lines instead of widening (and so shrinking) the chart
+    legend = alt.Legend(labelExpr=f"{json.dumps(wrapped, ensure_ascii=False)}[datum.label] || datum.label") if wrapped else alt.Legend()
+    colour = alt.Color(
+        "series:N", title=None, sort=labels, scale=alt.Scale(domain=labels, range=colours), legend=legend
     )
-    shape = alt.Shape("series:N", title=None, sort=labels, scale=alt.Scale(domain=labels, range=list(SHAPES[:count])))
+    dash = alt.StrokeDash("series:N", title=None, sort=labels, scale=alt.Scale(domain=labels, range=dashes))
+    shape = alt.Shape("series:N", title=None, sort=labels, scale=alt.Scale(domain=labels, range=shapes))
     x = alt.X(
         "year:Q",
         title=_("Year"),
         scale=alt.Scale(domain=list(x_domain), nice=False),
-        axis=alt.Axis(format="d", tickMinStep=1),
+        axis=alt.Axis(format="d", values=year_ticks),
     )
     y = alt.Y("value:Q", title=value_title, scale=alt.Scale(zero=False))
     base = alt.Chart(alt.Data(values=rows))
-    lines = base.mark_line(strokeWidth=2.5).encode(x=x, y=y, color=colour, strokeDash=dash)
-    points = base.mark_point(filled=True, size=70, opacity=1).encode(x=x, y=y, color=colour, shape=shape)
+    description = alt.Description("tip:N")
+    lines = base.mark_line(strokeWidth=2.5).encode(
+        x=x, y=y, color=colour, strokeDash=dash, detail="series:N", description=description
+    )
+    # a target shows its diamond at the target year only, not at its baseline year
+    points = (
+        base.mark_point(filled=True, size=70, opacity=1)
+        .encode(x=x, y=y, color=colour, shape=shape, description=description)
+        .transform_filter("datum.end !== false")
+    )
     return [lines, points]
-
-
-def _target_layers(targets: Sequence[TargetLine], x_start: int, *, decimals: int = 1, unit: str = "") -> list:
-    if not targets:
-        return []
-    rows = [
-        {
-            "x": target.baseline_year if target.baseline_year is not None else x_start,
-            "x2": target.year,
-            "value": target.value,
-            "text": _("Target %(year)s: %(value)s")
-            % {"year": target.year, "value": format_value(target.value, decimals, unit)}
-            + (f" ({target.label})" if target.label else ""),
-        }
-        for target in targets
-    ]
-    base = alt.Chart(alt.Data(values=rows))
-    rule = base.mark_rule(color=TARGET_COLOUR, strokeDash=[5, 4], strokeWidth=1.8).encode(
-        x="x:Q", x2="x2:Q", y="value:Q"
-    )
-    marker = base.mark_point(shape="diamond", filled=True, size=110, color=TARGET_COLOUR, opacity=1).encode(
-        x="x2:Q", y="value:Q"
-    )
-    label = base.mark_text(align="right", dy=-10, fontSize=12, color="#1a1a1a").encode(
-        x="x2:Q", y="value:Q", text="text:N"
-    )
-    return [rule, marker, label]
 
 
 def _x_domain(series: Sequence[Series], targets: Sequence[TargetLine]) -> tuple[int, int]:
@@ -287,6 +331,57 @@ def describe_series(series: Sequence[Series], targets: Sequence[TargetLine], *, 
     return " ".join(parts)
 
 
+def _wrap(text: str, width: int) -> list[str]:
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [text]
+
+
+def _year_ticks(domain: tuple[int, int], most: int) -> list[int]:
+    """Whole years only (never 2019.5 shown as "2020"), thinned to at most `most` ticks."""
+    step = max(1, math.ceil((domain[1] - domain[0] + 1) / most))
+    return list(range(domain[0], domain[1] + 1, step))
+
+
+def line_chart_spec(
+    series: Sequence[Series],
+    targets: Sequence[TargetLine],
+    unit: str,
+    decimals: int,
+    zero_line: bool,
+    *,
+    size: dict = WIDE,
+) -> dict:
+    """The Vega-Lite specification of a line chart in one of the two layouts (WIDE or NARROW)."""
+    domain = _x_domain(series, targets)
+    # the axis names the unit in words ("number (count)", "per cent (share of 100)"), never a raw "Anzahl"
+    wrapped: dict[str, list[str]] = {}
+    if size is NARROW:
+        labels = [s.label for s in series] + [_target_text(t, decimals, unit) for t in targets]
+        wrapped = {label: _wrap(label, 26) for label in labels if len(label) > 26}
+    layers = _layers(
+        series,
+        targets,
+        value_title=unit_in_words(unit) or _("Value"),
+        x_domain=domain,
+        decimals=decimals,
+        unit=unit,
+        year_ticks=_year_ticks(domain, 10 if size is WIDE else 5),
+        wrapped=wrapped,
+    )
+    if zero_line:
+        layers.append(
+            alt.Chart(alt.Data(values=[{"zero": 0}])).mark_rule(color="#4a4a4a", strokeWidth=1).encode(y="zero:Q")
+        )
+    config = _config(size)
+    chart = alt.layer(*layers).properties(width=size["width"], height=size["height"]).configure(**config)
+    return chart.to_dict(validate=False)  # the spec is ours and tested; validation costs more than rendering
+
+
 def line_chart(
     *,
     chart_id: str,
@@ -302,28 +397,31 @@ def line_chart(
     if not series:
         return None
 
-    def build_spec() -> dict:
-        domain = _x_domain(series, targets)
-        # the axis names the unit in words ("number (count)", "per cent (share of 100)"), never a raw "Anzahl"
-        layers = _series_layers(series, unit_in_words(unit) or _("Value"), domain) + _target_layers(
-            targets, domain[0], decimals=decimals, unit=unit
-        )
-        if zero_line:
-            layers.append(
-                alt.Chart(alt.Data(values=[{"zero": 0}])).mark_rule(color="#4a4a4a", strokeWidth=1).encode(y="zero:Q")
-            )
-        chart = alt.layer(*layers).properties(width=520, height=260).configure(**_config())
-        return chart.to_dict(validate=False)  # the spec is ours and tested; validation costs more than rendering
-
     summary = describe_series(series, targets, unit=unit, decimals=decimals)
     columns, rows = data_table(series, decimals)
-    key = _chart_key("line", chart_id, title, summary, series, targets, unit, decimals, zero_line)
-    svg = render_svg(build_spec, chart_id=chart_id, title=title, description=summary, key=key)
+    parts = (series, targets, unit, decimals, zero_line)
+    svg = render_svg(
+        lambda: line_chart_spec(*parts, size=WIDE),
+        chart_id=chart_id,
+        title=title,
+        description=summary,
+        key=_chart_key("line", chart_id, title, summary, *parts),
+    )
+    narrow_id = f"{chart_id}-narrow"
+    svg_narrow = render_svg(
+        lambda: line_chart_spec(*parts, size=NARROW),
+        chart_id=narrow_id,
+        title=title,
+        description=summary,
+        key=_chart_key("line", narrow_id, title, summary, *parts),
+    )
     reliabilities = {point.reliability for s in series for point in s.points}
     return Chart(
         chart_id=chart_id,
         title=title,
         svg=svg,
+        svg_narrow=svg_narrow,
+        legend=tuple(s.label for s in series) + tuple(_target_text(t, decimals, unit) for t in targets),
         summary=summary,
         columns=columns,
         rows=rows,

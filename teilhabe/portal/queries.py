@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from teilhabe.accounts.models import Authority
+from teilhabe.core import formatting
 from teilhabe.monitoring import progress
 from teilhabe.monitoring import queries as monitoring
 from teilhabe.monitoring.models import (
@@ -46,7 +47,6 @@ from teilhabe.monitoring.status_labels import (
     status_css_class,
     status_label,
 )
-from teilhabe.core import formatting
 
 from . import charts, districts
 from .edition_changes import EditionChanges, IndicatorSnapshot, TargetSnapshot, compare_editions
@@ -167,6 +167,22 @@ def breakdown_labels() -> dict[str, str]:
         f"{category.dimension.code}={category.code}": category.name
         for category in BreakdownCategory.objects.select_related("dimension")
     }
+
+
+def breakdown_order() -> Callable[[str], tuple]:
+    """A sort key for breakdown keys in their natural order: each part by its dimension's and its
+    category's position (age groups youngest first), never alphabetically by code or name."""
+    positions = {
+        f"{category.dimension.code}={category.code}": (category.dimension.position, category.position)
+        for category in BreakdownCategory.objects.select_related("dimension")
+    }
+
+    def key(breakdown_key: str) -> tuple:
+        if not breakdown_key:
+            return ((-1, -1, ""),)  # the total first
+        return tuple((*positions.get(part, (10**6, 10**6)), part) for part in breakdown_key.split("|"))
+
+    return key
 
 
 def label_for_key(key: str, labels: dict[str, str]) -> str:
@@ -560,12 +576,13 @@ def get_indicator_page(code: str, edition_code: str | None = None, district_seri
             if key and "|" not in key:
                 primary = key.split("=")[0]
                 break
+    natural = breakdown_order()
     group_keys = [""] + sorted(
         (k for k in city_rows if k and "|" not in k and k.split("=")[0] == primary),
         key=lambda k: (
             k != (version.group_a.key if version.group_a_id else None),
             k != (version.group_b.key if version.group_b_id else None),
-            k,
+            natural(k),
         ),
     )
     group_series = [charts.Series(label_for_key(k, labels), _series_points(city_rows.get(k, []))) for k in group_keys]
@@ -633,8 +650,12 @@ def get_indicator_page(code: str, edition_code: str | None = None, district_seri
     for key in other_keys:
         by_dimension["|".join(part.split("=")[0] for part in key.split("|"))].append(key)
     dimension_names = {d.code: d.name for d in dimensions}
-    for dimension_key, keys in sorted(by_dimension.items()):
-        series = [charts.Series(label_for_key(k, labels), _series_points(city_rows[k])) for k in sorted(keys)]
+    for dimension_key, keys in sorted(
+        by_dimension.items(), key=lambda item: (tuple(part[0] for part in natural(item[1][0])), item[0])
+    ):
+        series = [
+            charts.Series(label_for_key(k, labels), _series_points(city_rows[k])) for k in sorted(keys, key=natural)
+        ]
         columns, rows = charts.data_table(series, version.decimals)
         title = " × ".join(dimension_names.get(code, code) for code in dimension_key.split("|"))
         further_tables.append(BreakdownTable(title=title, columns=columns, rows=rows))

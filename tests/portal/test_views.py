@@ -69,7 +69,7 @@ def test_indicator_page_shows_metadata_charts_targets_districts_and_measures(cli
     assert "\u22120.80\u00a0percentage points" in page
     # charts with title, summary and data table
     # groups, gap and the districts over time
-    assert page.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg"') == 3
+    assert page.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg"') == 3 * 2  # wide and narrow
     assert "Target 2030: 50.0" in page
     assert "Total: from 40.0% in 2015 to 47.0% in 2022." in page
     assert "<caption>Gap: with immigrant background compared with without immigrant background</caption>" in page
