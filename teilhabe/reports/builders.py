@@ -169,6 +169,10 @@ class TargetRow:
     current_year: int | None = None
     current_value: float | None = None
     compact_unit: str = ""  # the unit in the report's compact tables: percentage points as "pp"
+    base_text: str = "–"  # the assessment's base and latest value as the compact tables show them: in
+    current_text: str = "–"  # parentheses where of limited reliability (docs/methods/disclosure-control.md)
+    base_limited: bool = False
+    current_limited: bool = False
 
     @property
     def gap_closing_per_year(self) -> float | None:
@@ -214,6 +218,13 @@ def _number(value: object):
     return value if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
+def _marked_value(components: dict, key: str, decimals: int, unit: str, marked: dict[str, str]) -> str:
+    value = _number(components.get(key))
+    if value is None:
+        return "–"
+    return formatting.mark_reliability(formatting.format_value(value, decimals, unit), marked.get(key))
+
+
 def annual_report_rows(edition: Edition) -> list[TargetRow]:
     """Every target of the edition with the stored assessment of its series, in concept order."""
     versions = {
@@ -254,6 +265,9 @@ def annual_report_rows(edition: Edition) -> list[TargetRow]:
         elif target.kind == Target.Kind.GAP:
             unit = formatting.change_unit(unit)
         components = assessment.components if assessment else {}
+        compact_unit = (
+            formatting.change_unit(version.unit, short=True) if target.kind == Target.Kind.GAP and unit else unit
+        )
         field_area = (version.area.parent or version.area) if version else None
         rows.append(
             TargetRow(
@@ -287,9 +301,11 @@ def annual_report_rows(edition: Edition) -> list[TargetRow]:
                 base_value=_number(components.get("base_value")),
                 current_year=_number(components.get("current_year")),
                 current_value=_number(components.get("current_value")),
-                compact_unit=formatting.change_unit(version.unit, short=True)
-                if target.kind == Target.Kind.GAP and unit
-                else unit,
+                compact_unit=compact_unit,
+                base_text=_marked_value(components, "base_value", decimals, compact_unit, marked),
+                current_text=_marked_value(components, "current_value", decimals, compact_unit, marked),
+                base_limited="base_value" in marked,
+                current_limited="current_value" in marked,
             )
         )
     # Concept order: area, then the indicator's position in it (the sort is stable within an indicator).
@@ -388,6 +404,9 @@ def annual_report_context(edition: Edition) -> dict:
         "missed": [row for row in rows if row.status == TARGET_MISSED],
         "spreads": [(spread, status_bars(spread.summary)) for spread in spreads],
         # targets of an indicator without a version in this edition belong to no field; the annex still lists them
+        # the legend of the parentheses under the tables that show a marked value
+        "annex_limited": any(row.current_limited for row in rows),
+        "gaps_limited": any(row.base_limited or row.current_limited for row in closing + widening),
         "unfielded": [row for row in rows if row.field_code not in {spread.area.code for spread in spreads}],
         "edition": edition,
         "site_profile": SiteProfile.current(),

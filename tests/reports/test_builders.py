@@ -245,3 +245,41 @@ def test_annual_report_of_two_hundred_targets_fits_sixty_pages(db):
         assert heading in text, heading
     assert "The edition sets 200 target values." in text
     assert text.count("F7.4 Gap F7.4") >= 3  # key gaps of its field, the annex: every target row is there
+
+
+def test_annex_shows_a_value_of_few_cases_in_parentheses(dataset):
+    """The district's 2019 value of the group rests on 4 people: the annex marks it as the latest value and says
+    what the mark means; a reliable latest value has no mark and no legend."""
+    TargetFactory(
+        indicator=dataset.indicator,
+        edition=dataset.edition,
+        geography=dataset.district,
+        breakdown_key="migration_background=yes",
+    )
+    Assessment.objects.create(
+        indicator=dataset.indicator,
+        edition=dataset.edition,
+        series_kind=Assessment.SeriesKind.GROUP,
+        breakdown_key="migration_background=yes",
+        geography=dataset.district,
+        profile="opensdg",
+        status="limited_progress",
+        components={"base_year": 2019, "base_value": 75.0, "current_year": 2020, "current_value": 77.0},
+    )
+    with translation.override("en"):
+        rows = builders.annual_report_rows(dataset.edition)
+    assert [(r.geography, r.current_text, r.current_limited) for r in rows] == [
+        ("Stadt", "–", False),
+        ("Altona", "77.0%", False),
+    ]
+    assert "limited reliability" not in _text(builders.build_annual_report_pdf(dataset.edition, language="en"))
+
+    Assessment.objects.filter(geography=dataset.district).update(
+        components={"base_year": 2018, "base_value": 70.0, "current_year": 2019, "current_value": 75.0}
+    )
+    with translation.override("en"):
+        rows = builders.annual_report_rows(dataset.edition)
+    assert [(r.geography, r.current_text, r.current_limited) for r in rows][1] == ("Altona", "(75.0%)", True)
+    text = _flat(_text(builders.build_annual_report_pdf(dataset.edition, language="en")))
+    assert "(75.0%) (2019)" in text
+    assert "limited reliability: few cases" in text
