@@ -688,6 +688,16 @@ class AreaComparison:
     status_counts: tuple[StatusCount, ...]
     component_label: str | None  # the index domain or item linked to the area
     climate: tuple[GroupClimate, ...]
+    # the structural gap: status of the gap series of the area's gap indicators
+    gap_status_counts: tuple[StatusCount, ...] = ()
+    # the climate gap: with minus without an immigrant background in the latest wave (None if either is missing)
+    climate_gap: Estimate | None = None
+    # the linked item is reverse-coded, or the linked domain holds reverse-coded items (scored so 100 is best)
+    is_reversed: bool = False
+
+    @property
+    def gap_indicator_count(self) -> int:
+        return sum(status.count for status in self.gap_status_counts)
 
 
 @dataclass(frozen=True)
@@ -755,11 +765,14 @@ def get_structure_vs_climate(
     versions = (
         IndicatorVersion.objects.filter(edition=edition)
         .exclude(status=IndicatorVersion.Status.RETIRED)
-        .values_list("area_id", "indicator_id")
+        .values_list("area_id", "indicator_id", "comparison")
     )
     indicators_by_area: dict[int, list[int]] = defaultdict(list)
-    for area_id, indicator_id in versions:
+    gap_indicators: set[int] = set()
+    for area_id, indicator_id, comparison in versions:
         indicators_by_area[area_id].append(indicator_id)
+        if comparison == IndicatorVersion.Comparison.GAP:
+            gap_indicators.add(indicator_id)
     statuses = _headline_statuses(edition)
 
     waves = []
@@ -784,8 +797,18 @@ def get_structure_vs_climate(
             for code in STATUS_ORDER
             if counter[code]
         )
+        gap_counter = Counter(
+            statuses.get(indicator, NOT_AVAILABLE) for indicator in indicator_ids if indicator in gap_indicators
+        )
+        gap_status_counts = tuple(
+            StatusCount(code, status_label(code), status_css_class(code), gap_counter[code])
+            for code in STATUS_ORDER
+            if gap_counter[code]
+        )
         link = links.get(area.pk)
         climate: tuple[GroupClimate, ...] = ()
+        climate_gap = None
+        is_reversed = False
         label = None
         if link is not None and wave is not None:
             kind, pk = ("domain", link.domain_id) if link.domain_id else ("item", link.item_id)
@@ -801,7 +824,16 @@ def get_structure_vs_climate(
                 )
                 climate_rows.append(GroupClimate(group.value, str(group.label), score, before, change))
             climate = tuple(climate_rows)
-        entries.append(AreaComparison(area, len(indicator_ids), status_counts, label, climate))
+            with_score, without_score = climate_rows[0].score, climate_rows[1].score
+            if with_score is not None and without_score is not None:
+                if not (with_score.is_withheld or without_score.is_withheld):
+                    climate_gap = climate_index.difference(with_score.as_estimate(), without_score.as_estimate())
+            is_reversed = link.item.is_reversed if link.item_id else link.domain.items.filter(is_reversed=True).exists()
+        entries.append(
+            AreaComparison(
+                area, len(indicator_ids), status_counts, label, climate, gap_status_counts, climate_gap, is_reversed
+            )
+        )
     return StructureVsClimate(edition, barometer, wave, previous, tuple(entries))
 
 

@@ -376,3 +376,46 @@ def test_small_groups_are_withheld_on_the_pages(client, comparison_data, setting
     groups = [group for entry in comparison.entries for group in entry.climate]
     assert groups and all(group.score.is_withheld and group.change is None for group in groups)
     assert 'title="no figure: too few cases">/</abbr>' in html
+    # no climate gap from withheld scores, in the chart nor in its table
+    assert all(entry.climate_gap is None for entry in comparison.entries)
+    assert 'class="chart-gap">Climate gap: /</text>' in html
+
+
+def test_the_climate_gap_is_charted_beside_the_structural_gap(client, comparison_data):
+    """Per area a chart (SVG) and its table: the climate score by group, their gap (with minus without), and
+    the gap indicators by the status of their gap; numbers rounded in the reader's locale."""
+    _edition, field, other, _first, second, belonging = comparison_data
+    entry = barometer.get_structure_vs_climate().entries[0]
+    with_, without = (IndexResult.objects.get(wave=second, domain=belonging, group=g) for g in ("yes", "no"))
+    assert entry.climate_gap.estimate == pytest.approx(with_.estimate - without.estimate, rel=1e-12)
+    # only the gap indicator counts for the structural gap, rated by its gap series
+    assert [(status.code, status.count) for status in entry.gap_status_counts] == [("deterioration", 1)]
+    assert entry.is_reversed is False  # "belonging" holds no reverse-coded item
+
+    response = client.get("/umfragen/struktur-und-klima/", HTTP_ACCEPT_LANGUAGE="de")
+    html = response.content.decode()
+    chart = html[html.index('<svg xmlns="http://www.w3.org/2000/svg" class="structure-climate-chart"'):]
+    chart = chart[: chart.index("</svg>")]
+    for result in (with_, without):
+        shown = f"{result.estimate:.1f}".replace(".", ",")  # German decimal comma, one place
+        assert f">{shown}</text>" in chart
+        assert f"<td class=\"number\">{shown}<br>" in html
+    gap = with_.estimate - without.estimate
+    signed = ("+" if gap > 0 else "\u2212") + f"{abs(gap):.1f}".replace(".", ",")
+    assert signed in chart and f'<td class="number">{signed}</td>' in html
+    assert "role=\"img\"" in chart and "Teilhabe</title>" in chart
+    assert "↺" not in html.split('id="reverse-legend"')[0]
+
+
+def test_a_reverse_coded_component_is_marked_with_a_legend(client, comparison_data):
+    _edition, field, other, first, _second, _belonging = comparison_data
+    coexistence = first.barometer.domains.get(code="coexistence")  # holds the reverse-coded "climate_unfair"
+    ClimateAreaLink.objects.create(barometer=first.barometer, area=other, domain=coexistence)
+    entries = barometer.get_structure_vs_climate().entries
+    assert [entry.is_reversed for entry in entries] == [False, True]
+    html = client.get("/en/umfragen/struktur-und-klima/").content.decode()
+    section = html[html.index(f'id="area-{other.pk}"'):]
+    assert '<abbr class="reverse-marker" title="reverse-coded">↺</abbr>' in section
+    assert "Reverse-coded: a higher answer means a worse climate" in html
+    first_section = html[html.index(f'id="area-{field.pk}"'): html.index(f'id="area-{other.pk}"')]
+    assert "reverse-marker" not in first_section
