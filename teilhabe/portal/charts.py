@@ -125,8 +125,14 @@ def _config(size: dict = WIDE) -> dict:
         "view": {"stroke": None},
         "axis": {**label, "gridColor": "#d6d6d6", "domainColor": "#4a4a4a", "tickColor": "#4a4a4a"},
         # the value axis names its unit above the axis, read left to right, so a long unit is never cut
-        "axisY": {"titleAngle": 0, "titleAlign": "left", "titleAnchor": "end", "titleBaseline": "bottom",
-                  "titleX": -40, "titleY": -12},
+        "axisY": {
+            "titleAngle": 0,
+            "titleAlign": "left",
+            "titleAnchor": "end",
+            "titleBaseline": "bottom",
+            "titleX": -40,
+            "titleY": -12,
+        },
         "legend": {
             **label,
             "orient": "bottom",
@@ -232,14 +238,16 @@ def _layers(
     for target, text in zip(targets, target_texts, strict=True):
         start = target.baseline_year if target.baseline_year is not None else x_domain[0]
         for year, end in ((start, False), (target.year, True)):
-            rows.append(
-                {"year": year, "value": target.value, "series": text, "end": end, "tip": f"{text}\u241f{text}"}
-            )
+            rows.append({"year": year, "value": target.value, "series": text, "end": end, "tip": f"{text}\u241f{text}"})
     colours = list(PALETTE[:count]) + [TARGET_COLOUR] * len(targets)
     dashes = [list(d) for d in DASHES[:count]] + [[5, 4]] * len(targets)
     shapes = list(SHAPES[:count]) + ["diamond"] * len(targets)
     # long legend labels may wrap onto further lines instead of widening (and so shrinking) the chart
-    legend = alt.Legend(labelExpr=f"{json.dumps(wrapped, ensure_ascii=False)}[datum.label] || datum.label") if wrapped else alt.Legend()
+    legend = (
+        alt.Legend(labelExpr=f"{json.dumps(wrapped, ensure_ascii=False)}[datum.label] || datum.label")
+        if wrapped
+        else alt.Legend()
+    )
     colour = alt.Color(
         "series:N", title=None, sort=labels, scale=alt.Scale(domain=labels, range=colours), legend=legend
     )
@@ -286,9 +294,7 @@ def data_table(series: Sequence[Series], decimals: int) -> tuple[tuple[str, ...]
             return format_number(None, decimals)
         return mark_reliability(format_number(point.value, decimals), point.reliability)
 
-    rows = tuple(
-        TableRow(period, tuple(cell(lookup.get((s.label, period))) for s in series)) for period in ordered
-    )
+    rows = tuple(TableRow(period, tuple(cell(lookup.get((s.label, period))) for s in series)) for period in ordered)
     return (_("Period"), *(s.label for s in series)), rows
 
 

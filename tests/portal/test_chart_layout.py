@@ -93,7 +93,7 @@ def test_the_year_axis_shows_each_year_once(chart):
 
 
 def test_marks_carry_series_and_value_for_the_script_but_only_the_root_speaks(chart):
-    assert chart.svg.count('role="') == 1 and not re.search(r'\saria-label=', chart.svg)
+    assert chart.svg.count('role="') == 1 and not re.search(r"\saria-label=", chart.svg)
     assert f'data-series="{LONG}" data-tip="2013: 30.0%"' in chart.svg_narrow
     assert 'data-series="Total" data-tip="2012: 40.0%"' in chart.svg
 
@@ -107,8 +107,11 @@ def test_breakdowns_follow_the_order_of_their_categories_not_the_alphabet(client
     portal_data.gap_indicator.versions.get(edition=portal_data.edition).breakdowns.add(age)
     for index, (code, _name) in enumerate(reversed(ages)):
         ObservationFactory(
-            indicator=portal_data.gap_indicator, geography=portal_data.city, year=2022,
-            breakdown_key=f"age={code}", value=20.0 + index,
+            indicator=portal_data.gap_indicator,
+            geography=portal_data.city,
+            year=2022,
+            breakdown_key=f"age={code}",
+            value=20.0 + index,
         )
     # when
     html = client.get("/en/indikatoren/B1/").content.decode()
