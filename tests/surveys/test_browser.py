@@ -208,3 +208,25 @@ def test_survey_pages_reflow_at_320_pixels(page, live_server, site):  # noqa: F8
     if page.evaluate("document.documentElement.scrollWidth") > 320:
         too_wide["page with errors"] = page.evaluate("document.documentElement.scrollWidth")
     assert too_wide == {}
+
+
+def test_the_structure_climate_chart_is_readable_on_a_phone(page, live_server, site, tmp_path, settings):  # noqa: F811
+    """At 390 px the chart of each area fits the screen, its text is at least 11 px tall, and the scores it
+    draws are the ones its table states."""
+    settings.TEILHABE_MIN_PUBLIC_COUNT = 1  # the waves have 4 respondents per group: show their scores here
+    settings.TEILHABE_CLIMATE_INDEX_MIN_N = 1
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + "/en/umfragen/struktur-und-klima/")
+    chart = page.get_by_role("img", name=re.compile("Climate gap · Structural gap: Participation"))
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    heights = chart.locator("text").evaluate_all("nodes => nodes.map(n => n.getBoundingClientRect().height)")
+    assert heights and min(heights) >= 11
+    drawn = chart.locator("text.chart-value").all_text_contents()
+    table = page.locator("section.comparison table").first.locator("tbody td.number").all_text_contents()
+    assert len(drawn) == 2 and all(re.fullmatch(r"\d+\.\d", value) for value in drawn)
+    assert all(any(cell.startswith(value) for cell in table) for value in drawn)
+    assert re.search(r"Climate gap: [+\u2212±]\d+\.\d", chart.locator("text.chart-gap").text_content())
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(tmp_path / "structure-climate-390.png"), full_page=True)
