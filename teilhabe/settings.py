@@ -124,12 +124,20 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "teilhabe_cache",
-                          "OPTIONS": {"MAX_ENTRIES": env.int("TEILHABE_CACHE_MAX_ENTRIES", default=20_000)}}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "teilhabe_cache",
+            "OPTIONS": {"MAX_ENTRIES": env.int("TEILHABE_CACHE_MAX_ENTRIES", default=20_000)},
+        }
+    }
 TEILHABE_COUNTERS_REDIS_URL = env.str("TEILHABE_COUNTERS_REDIS_URL", default="")
 if TEILHABE_COUNTERS_REDIS_URL:
-    CACHES["counters"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": TEILHABE_COUNTERS_REDIS_URL, "KEY_PREFIX": "counters"}
+    CACHES["counters"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": TEILHABE_COUNTERS_REDIS_URL,
+        "KEY_PREFIX": "counters",
+    }
 else:
     CACHES["counters"] = {"BACKEND": "teilhabe.core.counters.DatabaseCounterStore", "LOCATION": "teilhabe_counter"}
 RATELIMIT_USE_CACHE = "counters"
@@ -140,9 +148,7 @@ TASKS_IMMEDIATE = env.bool("TEILHABE_TASKS_IMMEDIATE", default=False)
 TASKS = {
     "default": {
         "BACKEND": (
-            "django_tasks.backends.immediate.ImmediateBackend"
-            if TASKS_IMMEDIATE
-            else "django_tasks_db.DatabaseBackend"
+            "django_tasks.backends.immediate.ImmediateBackend" if TASKS_IMMEDIATE else "django_tasks_db.DatabaseBackend"
         ),
     }
 }

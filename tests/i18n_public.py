@@ -77,41 +77,99 @@ STAFF_FILES = (
 # Modules serving residents and staff: the top-level definitions residents meet.
 PUBLIC_DEFINITIONS = {
     "participation/forms.py": {
-        "CONSENT_LABEL", "_text_help", "ContributionForm", "RegistrationForm", "FOLLOW_CONSENT_LABEL",
-        "FollowForm", "_any", "ContributionBrowseForm",
+        "CONSENT_LABEL",
+        "_text_help",
+        "ContributionForm",
+        "RegistrationForm",
+        "FOLLOW_CONSENT_LABEL",
+        "FollowForm",
+        "_any",
+        "ContributionBrowseForm",
     },
     "participation/views.py": {
-        "procedure_list", "procedure_detail", "event_detail", "event_register", "contribution_detail",
-        "bundle_detail", "contribution_create", "contribution_receipt", "documentation_overview",
-        "documentation_events", "documentation_contributions", "documentation_area", "documentation_limits",
-        "documentation_download", "documentation_pdf", "contribution_browse", "follow_procedure",
-        "follow_indicator", "follow_contribution", "address_confirm", "address_remove",
+        "procedure_list",
+        "procedure_detail",
+        "event_detail",
+        "event_register",
+        "contribution_detail",
+        "bundle_detail",
+        "contribution_create",
+        "contribution_receipt",
+        "documentation_overview",
+        "documentation_events",
+        "documentation_contributions",
+        "documentation_area",
+        "documentation_limits",
+        "documentation_download",
+        "documentation_pdf",
+        "contribution_browse",
+        "follow_procedure",
+        "follow_indicator",
+        "follow_contribution",
+        "address_confirm",
+        "address_remove",
     },
     "participation/services.py": {
-        "register_participant", "_check_contribution_text", "_check_areas", "_check_district",
-        "submit_online_contribution", "describe_address", "subscribe",
+        "register_participant",
+        "_check_contribution_text",
+        "_check_areas",
+        "_check_district",
+        "submit_online_contribution",
+        "describe_address",
+        "subscribe",
     },
     "participation/queries.py": {
-        "get_documentation_overview", "_evaluation_entries", "list_procedure_feed", "list_receipt_feed",
+        "get_documentation_overview",
+        "_evaluation_entries",
+        "list_procedure_feed",
+        "list_receipt_feed",
     },
     "participation/models.py": {"REVIEW_STATE_LABELS", "DISPOSITION_HELP"},
     "surveys/forms.py": {"NO_ANSWER", "DemographicsForm", "CodeForm", "ResumeForm", "_format_number", "PageForm"},
     "surveys/views.py": {
-        "survey_list", "survey_detail", "_render_detail", "survey_start", "survey_resume", "survey_page",
-        "_render_page", "_demographic_page", "_save_for_later", "survey_submit", "_finish", "survey_saved",
-        "survey_thanks", "survey_results", "barometer_detail", "structure_climate",
+        "survey_list",
+        "survey_detail",
+        "_render_detail",
+        "survey_start",
+        "survey_resume",
+        "survey_page",
+        "_render_page",
+        "_demographic_page",
+        "_save_for_later",
+        "survey_submit",
+        "_finish",
+        "survey_saved",
+        "survey_thanks",
+        "survey_results",
+        "barometer_detail",
+        "structure_climate",
     },
     "surveys/services.py": {
-        "AnswerError", "AlreadyCounted", "check_demographics", "check_invitation", "submit_response",
-        "_claim_respondent_key", "_store_response", "save_draft", "resume_draft",
+        "AnswerError",
+        "AlreadyCounted",
+        "check_demographics",
+        "check_invitation",
+        "submit_response",
+        "_claim_respondent_key",
+        "_store_response",
+        "save_draft",
+        "resume_draft",
     },
     "surveys/barometer.py": {"get_index_definition", "compute_climate_index", "get_barometer_page", "get_wave_page"},
     "surveys/models.py": set(),
     "monitoring/models.py": set(),
 }
 GETTEXT_FUNCTIONS = {
-    "_", "gettext", "gettext_lazy", "gettext_noop", "pgettext", "pgettext_lazy",
-    "ngettext", "ngettext_lazy", "npgettext", "npgettext_lazy",
+    "_",
+    "gettext",
+    "gettext_lazy",
+    "gettext_noop",
+    "pgettext",
+    "pgettext_lazy",
+    "ngettext",
+    "ngettext_lazy",
+    "npgettext",
+    "npgettext_lazy",
 }
 CHOICES_BASES = ("TextChoices", "IntegerChoices", "Choices")
 
@@ -278,8 +336,12 @@ def placeholder_problems(entry: Entry) -> list[str]:
 
 def write_public_msgids(target: Path) -> int:
     """One JSON-escaped msgid per line (with its context as "context\\u0004msgid", gettext's own key)."""
-    keys = sorted({entry.key for entry in public_entries(RESIDENT_LANGUAGES[0])}, key=lambda key: (key[1], key[0] or ""))
-    lines = [json.dumps(msgid if context is None else f"{context}\x04{msgid}", ensure_ascii=False) for context, msgid in keys]
+    keys = sorted(
+        {entry.key for entry in public_entries(RESIDENT_LANGUAGES[0])}, key=lambda key: (key[1], key[0] or "")
+    )
+    lines = [
+        json.dumps(msgid if context is None else f"{context}\x04{msgid}", ensure_ascii=False) for context, msgid in keys
+    ]
     target.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return len(lines)
 

@@ -31,8 +31,18 @@ from django.utils.translation import gettext as _
 
 # App labels of the framework's and libraries' own models; shown to superusers only.
 TECHNICAL_APPS = frozenset(
-    {"authtoken", "axes", "otp_totp", "otp_static", "otp_email", "otp", "django_tasks_database", "django_tasks_db",
-     "sessions", "contenttypes"}
+    {
+        "authtoken",
+        "axes",
+        "otp_totp",
+        "otp_static",
+        "otp_email",
+        "otp",
+        "django_tasks_database",
+        "django_tasks_db",
+        "sessions",
+        "contenttypes",
+    }
 )
 
 

@@ -356,7 +356,11 @@ def _rectangles(table: Table, primary: frozenset[int], thresholds: Thresholds, s
     rows, columns = shape
     values = np.asarray(table.values, dtype=float).reshape(rows, columns)
     hidden: set[int] = set(primary)
-    inner = [c for c in sorted(primary, key=lambda c: (table.values[c], c)) if c // columns < rows - 1 and c % columns < columns - 1]
+    inner = [
+        c
+        for c in sorted(primary, key=lambda c: (table.values[c], c))
+        if c // columns < rows - 1 and c % columns < columns - 1
+    ]
     for cell in inner:
         i, j = divmod(cell, columns)
         v = values[i, j]

@@ -27,8 +27,7 @@ _SECONDS = {"s": 1, "m": 60, "h": 60 * 60, "d": 24 * 60 * 60}
 
 def limit_public_form(group: str, rate: str | None = None):
     """Decorator for public form views: POSTs per client address, blocked with 429 when exceeded."""
-    return ratelimit(group=group, key="ip", rate=rate or settings.TEILHABE_RATE_PUBLIC_FORM, method="POST",
-                     block=True)
+    return ratelimit(group=group, key="ip", rate=rate or settings.TEILHABE_RATE_PUBLIC_FORM, method="POST", block=True)
 
 
 def rate_period_seconds(rate: str) -> int:

@@ -91,8 +91,9 @@ class _Echo:
         return value
 
 
-def write_csv(rows: Iterable[Sequence[object]], header: Sequence[str], stream: IO[str], *,
-              lineterminator: str = "\r\n") -> int:
+def write_csv(
+    rows: Iterable[Sequence[object]], header: Sequence[str], stream: IO[str], *, lineterminator: str = "\r\n"
+) -> int:
     """Header and rows to `stream`; returns the number of rows (without the header)."""
     writer = CSVWriter(stream, lineterminator=lineterminator)
     writer.writerow(header)
@@ -125,11 +126,11 @@ def csv_text(rows: Iterable[Sequence[object]], header: Sequence[str], *, lineter
 class WorkbookWriter:
     """An XLSX workbook written in constant memory (openpyxl's write-only mode), text never a formula.
 
-        book = WorkbookWriter()
-        sheet = book.add_sheet("contributions", widths=[10, 40])
-        sheet.append(["title", "text"], bold=True)
-        sheet.append(row)
-        book.save(stream)      # or book.to_bytes()
+    book = WorkbookWriter()
+    sheet = book.add_sheet("contributions", widths=[10, 40])
+    sheet.append(["title", "text"], bold=True)
+    sheet.append(row)
+    book.save(stream)      # or book.to_bytes()
     """
 
     def __init__(self, *, creator: str | None = None, timestamp: datetime | None = None) -> None:

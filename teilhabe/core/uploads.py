@@ -31,9 +31,7 @@ _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 _SCAN_CHUNK = 64 * 1024
 # Browsers sniff about the first 512 bytes; markers of an HTML page there make a file a polyglot.
 HTML_SNIFF_BYTES = 1024
-_HTML_MARKER = re.compile(
-    rb"<\s*(!doctype|html|head|body|script|iframe|svg|meta|object|embed)", re.IGNORECASE
-)
+_HTML_MARKER = re.compile(rb"<\s*(!doctype|html|head|body|script|iframe|svg|meta|object|embed)", re.IGNORECASE)
 
 
 def validate_upload(upload, *, allowed: Iterable[str] = DOCUMENT_TYPES, max_bytes: int | None = None) -> str:
@@ -83,7 +81,8 @@ def _check_parses_as(upload, *, extension: str, name: str) -> None:
     not_a = _("%(name)s is not a readable %(type)s file.") % {"name": name, "type": extension.upper()}
     if extension in ("pdf", "png", "jpg") and _HTML_MARKER.search(head):
         raise ValidationError(
-            _("%(name)s contains HTML at its start; a %(type)s file must not.") % {"name": name, "type": extension.upper()}
+            _("%(name)s contains HTML at its start; a %(type)s file must not.")
+            % {"name": name, "type": extension.upper()}
         )
     if extension == "pdf":
         from pypdf import PdfReader
@@ -116,7 +115,9 @@ def check_archive(file, *, name: str) -> None:
     try:
         archive = zipfile.ZipFile(file)
     except (zipfile.BadZipFile, OSError) as error:
-        raise ValidationError(_("%(name)s is not a readable zip archive (XLSX, DOCX, ODT).") % {"name": name}) from error
+        raise ValidationError(
+            _("%(name)s is not a readable zip archive (XLSX, DOCX, ODT).") % {"name": name}
+        ) from error
     with archive:
         members = archive.infolist()
         if len(members) > settings.TEILHABE_ARCHIVE_MAX_MEMBERS:
@@ -135,8 +136,12 @@ def check_archive(file, *, name: str) -> None:
             if member.file_size > RATIO_CHECKED_FROM_BYTES and ratio > settings.TEILHABE_ARCHIVE_MAX_RATIO:
                 raise ValidationError(
                     _("%(name)s: the part %(part)s is compressed %(ratio)d to 1; at most %(limit)d to 1 is allowed.")
-                    % {"name": name, "part": member.filename, "ratio": ratio,
-                       "limit": settings.TEILHABE_ARCHIVE_MAX_RATIO}
+                    % {
+                        "name": name,
+                        "part": member.filename,
+                        "ratio": ratio,
+                        "limit": settings.TEILHABE_ARCHIVE_MAX_RATIO,
+                    }
                 )
         for member in members:
             if member.filename.lower().endswith((".xml", ".rels", ".vml")) and _declares_dtd(archive, member):

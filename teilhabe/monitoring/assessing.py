@@ -199,8 +199,18 @@ def _load(edition: Edition, indicator_ids: Iterable[int] | None, today: date) ->
         .filter(indicator_id__in=ids)
         .select_related(None)
         .only(
-            "indicator", "geography", "breakdown_key", "period_kind", "period_start", "period", "value",
-            "progress_value", "standard_error", "sample_size", "numerator", "denominator",
+            "indicator",
+            "geography",
+            "breakdown_key",
+            "period_kind",
+            "period_start",
+            "period",
+            "value",
+            "progress_value",
+            "standard_error",
+            "sample_size",
+            "numerator",
+            "denominator",
         )
         .order_by("indicator_id", "geography_id", "breakdown_key", "period_start")
     )

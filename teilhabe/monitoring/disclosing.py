@@ -69,8 +69,17 @@ def _rules(indicator_ids: Iterable[int]) -> dict[int, _Rules]:
 
 
 _ROW_FIELDS = (
-    "pk", "indicator_id", "period", "geography_id", "breakdown_key",
-    "value", "standard_error", "sample_size", "numerator", "denominator", "progress_value",
+    "pk",
+    "indicator_id",
+    "period",
+    "geography_id",
+    "breakdown_key",
+    "value",
+    "standard_error",
+    "sample_size",
+    "numerator",
+    "denominator",
+    "progress_value",
 )
 
 

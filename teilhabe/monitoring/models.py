@@ -23,7 +23,11 @@ class Edition(TimeStampedModel):
     description = models.TextField(_("description"), blank=True)
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
     supersedes = models.ForeignKey(
-        "self", verbose_name=_("supersedes"), on_delete=models.PROTECT, null=True, blank=True,
+        "self",
+        verbose_name=_("supersedes"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="superseded_by",
     )
     decision_reference = models.CharField(
@@ -104,8 +108,9 @@ class AreaOfAction(TimeStampedModel):
 class SubGoal(TimeStampedModel):
     """A sub-goal (Teilziel) of an area of action."""
 
-    area = models.ForeignKey(AreaOfAction, verbose_name=_("area of action"), on_delete=models.CASCADE,
-                             related_name="sub_goals")
+    area = models.ForeignKey(
+        AreaOfAction, verbose_name=_("area of action"), on_delete=models.CASCADE, related_name="sub_goals"
+    )
     code = models.SlugField(_("code"), max_length=50)
     text = models.TextField(_("text"))
     position = models.PositiveIntegerField(_("position"), default=0)
@@ -138,8 +143,9 @@ class BreakdownDimension(models.Model):
 
 
 class BreakdownCategory(models.Model):
-    dimension = models.ForeignKey(BreakdownDimension, verbose_name=_("dimension"), on_delete=models.CASCADE,
-                                  related_name="categories")
+    dimension = models.ForeignKey(
+        BreakdownDimension, verbose_name=_("dimension"), on_delete=models.CASCADE, related_name="categories"
+    )
     code = models.SlugField(_("code"), max_length=50)
     name = models.CharField(_("name"), max_length=200)
     position = models.PositiveIntegerField(_("position"), default=0)
@@ -169,8 +175,9 @@ class Geography(models.Model):
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=200)
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
-    parent = models.ForeignKey("self", verbose_name=_("parent"), on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="children")
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
 
@@ -239,40 +246,65 @@ class IndicatorVersion(TimeStampedModel):
         TARGET_ATTAINMENT = "target_attainment", _("Target attainment")
         LINEAR = "linear", _("Linear (for gaps)")
 
-    indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE,
-                                  related_name="versions")
-    edition = models.ForeignKey(Edition, verbose_name=_("edition"), on_delete=models.CASCADE,
-                                related_name="indicator_versions")
-    area = models.ForeignKey(AreaOfAction, verbose_name=_("area of action"), on_delete=models.PROTECT,
-                             related_name="indicator_versions")
-    sub_goals = models.ManyToManyField(SubGoal, verbose_name=_("sub-goals"), blank=True,
-                                       related_name="indicator_versions")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="versions"
+    )
+    edition = models.ForeignKey(
+        Edition, verbose_name=_("edition"), on_delete=models.CASCADE, related_name="indicator_versions"
+    )
+    area = models.ForeignKey(
+        AreaOfAction, verbose_name=_("area of action"), on_delete=models.PROTECT, related_name="indicator_versions"
+    )
+    sub_goals = models.ManyToManyField(
+        SubGoal, verbose_name=_("sub-goals"), blank=True, related_name="indicator_versions"
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
     title = models.CharField(_("title"), max_length=300)
     definition = models.TextField(_("definition"))
     unit = models.CharField(_("unit"), max_length=100, help_text=_("E.g. % or per 1,000 inhabitants."))
     decimals = models.PositiveSmallIntegerField(_("decimal places"), default=1)
     direction = models.CharField(_("desired direction"), max_length=10, choices=Direction.choices)
-    comparison = models.CharField(_("comparison"), max_length=10, choices=Comparison.choices,
-                                  default=Comparison.ABSOLUTE)
-    group_a = models.ForeignKey(BreakdownCategory, verbose_name=_("group compared"), on_delete=models.PROTECT,
-                                null=True, blank=True, related_name="+",
-                                help_text=_("E.g. people with an immigrant background."))
-    group_b = models.ForeignKey(BreakdownCategory, verbose_name=_("reference group"), on_delete=models.PROTECT,
-                                null=True, blank=True, related_name="+",
-                                help_text=_("E.g. people without an immigrant background."))
-    gap_metric = models.CharField(_("gap metric"), max_length=20, choices=GapMetric.choices,
-                                  default=GapMetric.DIFFERENCE)
+    comparison = models.CharField(
+        _("comparison"), max_length=10, choices=Comparison.choices, default=Comparison.ABSOLUTE
+    )
+    group_a = models.ForeignKey(
+        BreakdownCategory,
+        verbose_name=_("group compared"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("E.g. people with an immigrant background."),
+    )
+    group_b = models.ForeignKey(
+        BreakdownCategory,
+        verbose_name=_("reference group"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("E.g. people without an immigrant background."),
+    )
+    gap_metric = models.CharField(
+        _("gap metric"), max_length=20, choices=GapMetric.choices, default=GapMetric.DIFFERENCE
+    )
     data_source = models.CharField(_("data source"), max_length=300, blank=True)
     source_url = models.URLField(_("source link"), blank=True)
-    authority = models.ForeignKey(Authority, verbose_name=_("responsible authority"), on_delete=models.PROTECT,
-                                  null=True, blank=True, related_name="indicator_versions")
+    authority = models.ForeignKey(
+        Authority,
+        verbose_name=_("responsible authority"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicator_versions",
+    )
     breakdowns = models.ManyToManyField(BreakdownDimension, verbose_name=_("reported by"), blank=True)
-    profile = models.CharField(_("assessment profile"), max_length=30, choices=Profile.choices,
-                               default=Profile.OPENSDG)
+    profile = models.CharField(_("assessment profile"), max_length=30, choices=Profile.choices, default=Profile.OPENSDG)
     profile_parameters = models.JSONField(
-        _("profile parameters"), default=dict, blank=True,
-        help_text=_("E.g. {\"limit\": 100, \"base_year\": 2015, \"thresholds\": {...}} (docs/methods/progress.md)."),
+        _("profile parameters"),
+        default=dict,
+        blank=True,
+        help_text=_('E.g. {"limit": 100, "base_year": 2015, "thresholds": {...}} (docs/methods/progress.md).'),
     )
     minimum_sample_size = models.PositiveIntegerField(_("minimum sample size"), null=True, blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
@@ -320,14 +352,17 @@ class Target(TimeStampedModel):
         VALUE = "value", _("Value")
         GAP = "gap", _("Gap between groups")
 
-    indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE,
-                                  related_name="targets")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="targets"
+    )
     edition = models.ForeignKey(Edition, verbose_name=_("edition"), on_delete=models.CASCADE, related_name="targets")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.VALUE)
-    breakdown_key = models.CharField(_("group"), max_length=1000, blank=True, default="",
-                                     help_text=_("Empty for the total."))
-    geography = models.ForeignKey(Geography, verbose_name=_("geography"), on_delete=models.PROTECT,
-                                  related_name="targets")
+    breakdown_key = models.CharField(
+        _("group"), max_length=1000, blank=True, default="", help_text=_("Empty for the total.")
+    )
+    geography = models.ForeignKey(
+        Geography, verbose_name=_("geography"), on_delete=models.PROTECT, related_name="targets"
+    )
     baseline_value = models.FloatField(_("baseline value"))
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"))
     target_value = models.FloatField(_("target value"))
@@ -340,10 +375,12 @@ class Target(TimeStampedModel):
         verbose_name_plural = _("targets")
         ordering = ["indicator", "edition", "kind", "breakdown_key"]
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "edition", "kind", "breakdown_key", "geography"],
-                                    name="one_target_per_series"),
-            models.CheckConstraint(condition=Q(target_year__gt=F("baseline_year")),
-                                   name="target_year_after_baseline_year"),
+            models.UniqueConstraint(
+                fields=["indicator", "edition", "kind", "breakdown_key", "geography"], name="one_target_per_series"
+            ),
+            models.CheckConstraint(
+                condition=Q(target_year__gt=F("baseline_year")), name="target_year_after_baseline_year"
+            ),
             models.CheckConstraint(condition=Q(kind="value") | Q(breakdown_key=""), name="gap_target_has_no_group"),
         ]
 
@@ -362,8 +399,14 @@ class ImportRun(models.Model):
     observation is a revision in the observations' history instead (docs/data-formats.md, "Who entered a value").
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     reason = models.CharField(_("reason"), max_length=100, blank=True)
     started_at = models.DateTimeField(_("started at"))
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
@@ -400,37 +443,49 @@ class Observation(TimeStampedModel):
     and every query by indicator; hence no separate indexes on the foreign keys.
     """
 
-    indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE,
-                                  related_name="observations", db_index=False)
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="observations", db_index=False
+    )
     period = models.CharField(_("period"), max_length=40, help_text=_("2016, 2016/17 or 2016-12-31."))
-    period_kind = models.CharField(_("period kind"), max_length=20,
-                                   choices=[(k.value, k.value) for k in PeriodKind])
+    period_kind = models.CharField(_("period kind"), max_length=20, choices=[(k.value, k.value) for k in PeriodKind])
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
-    breakdown_key = models.CharField(_("breakdown"), max_length=1000, blank=True, default="",
-                                     help_text=_("Empty for the total."))
-    geography = models.ForeignKey(Geography, verbose_name=_("geography"), on_delete=models.PROTECT,
-                                  related_name="observations", db_index=False)
+    breakdown_key = models.CharField(
+        _("breakdown"), max_length=1000, blank=True, default="", help_text=_("Empty for the total.")
+    )
+    geography = models.ForeignKey(
+        Geography, verbose_name=_("geography"), on_delete=models.PROTECT, related_name="observations", db_index=False
+    )
     value = models.FloatField(_("value"))
     numerator = models.FloatField(_("numerator"), null=True, blank=True)
     denominator = models.FloatField(_("denominator"), null=True, blank=True)
     progress_value = models.FloatField(
-        _("value for assessment"), null=True, blank=True,
+        _("value for assessment"),
+        null=True,
+        blank=True,
         help_text=_("A transformed value used only for the progress assessment (Open SDG 'Progress' column)."),
     )
     standard_error = models.FloatField(_("standard error"), null=True, blank=True)
     sample_size = models.PositiveIntegerField(_("sample size"), null=True, blank=True)
     is_provisional = models.BooleanField(_("provisional"), default=False)
     source = models.CharField(_("source"), max_length=300, blank=True)
-    released_on = models.DateField(_("release date"), null=True, blank=True,
-                                   help_text=_("Not public before this date."))
+    released_on = models.DateField(
+        _("release date"), null=True, blank=True, help_text=_("Not public before this date.")
+    )
     note = models.CharField(_("note"), max_length=500, blank=True)
     # Set on the rows an import created: who entered them and when is the run's (no history row per new row).
     # No database constraint: PostgreSQL would check it row by row at commit (a third of a first import's time),
     # while the import writes the run and its rows in one transaction; PROTECT still guards deleting a run.
-    import_run = models.ForeignKey(ImportRun, verbose_name=_("import run"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="observations", db_index=False,
-                                   db_constraint=False)
+    import_run = models.ForeignKey(
+        ImportRun,
+        verbose_name=_("import run"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="observations",
+        db_index=False,
+        db_constraint=False,
+    )
     history = _ObservationHistory(no_db_index=["indicator", "geography", "import_run"], user_db_constraint=False)
 
     class Meta:
@@ -438,8 +493,9 @@ class Observation(TimeStampedModel):
         verbose_name_plural = _("observations")
         ordering = ["indicator", "geography", "breakdown_key", "period_start"]
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "geography", "breakdown_key", "period"],
-                                    name="one_observation_per_cell"),
+            models.UniqueConstraint(
+                fields=["indicator", "geography", "breakdown_key", "period"], name="one_observation_per_cell"
+            ),
             models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="period_ends_after_start"),
         ]
 
@@ -458,8 +514,14 @@ class Measure(TimeStampedModel):
     code = models.SlugField(_("code"), max_length=50, unique=True)
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
-    authority = models.ForeignKey(Authority, verbose_name=_("responsible authority"), on_delete=models.PROTECT,
-                                  null=True, blank=True, related_name="measures")
+    authority = models.ForeignKey(
+        Authority,
+        verbose_name=_("responsible authority"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="measures",
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ONGOING)
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
@@ -518,8 +580,10 @@ class Assessment(models.Model):
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "edition", "series_kind", "breakdown_key", "geography"],
-                                    name="one_assessment_per_series"),
+            models.UniqueConstraint(
+                fields=["indicator", "edition", "series_kind", "breakdown_key", "geography"],
+                name="one_assessment_per_series",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -50,8 +50,30 @@ ATTRIBUTE_COLUMNS = frozenset(
 )
 # Missing-value markers of statistics offices (compared case-insensitively): the cell is missing, not wrong.
 MISSING_MARKERS = frozenset(
-    {"", ".", "..", "...", "-", "–", "—", "x", "n/a", "na", "nan", "inf", "+inf", "-inf", "infinity", ":", "null",
-     "none", "nd", "n.d.", "n.v.", "k.a."}
+    {
+        "",
+        ".",
+        "..",
+        "...",
+        "-",
+        "–",
+        "—",
+        "x",
+        "n/a",
+        "na",
+        "nan",
+        "inf",
+        "+inf",
+        "-inf",
+        "infinity",
+        ":",
+        "null",
+        "none",
+        "nd",
+        "n.d.",
+        "n.v.",
+        "k.a.",
+    }
 )
 
 
@@ -71,9 +93,7 @@ def breakdown_columns_of(columns: Sequence[str], attributes: Sequence[str] = ())
     `attributes` are further attribute columns the repository names in its configuration
     (`data_non_disaggregation_columns`, see read_attribute_columns).
     """
-    return tuple(
-        c for c in columns if c not in FIXED_COLUMNS and not is_attribute_column(c) and c not in attributes
-    )
+    return tuple(c for c in columns if c not in FIXED_COLUMNS and not is_attribute_column(c) and c not in attributes)
 
 
 # Configuration files of an Open SDG data repository (data build) and site, in the order they are read.

@@ -332,9 +332,7 @@ def _check_data(
             problems.append(f"{name}, row 1: the columns Year and Value are required")
             return []
         attribute_columns = [
-            column
-            for column in header
-            if opensdg.is_attribute_column(column) or column in reading.attribute_columns
+            column for column in header if opensdg.is_attribute_column(column) or column in reading.attribute_columns
         ]
         for record in reader:
             if not any(cell.strip() for cell in record):
@@ -355,16 +353,16 @@ def _check_data(
                 left_out.append(f"{name}, row {line}, column Progress: {progress_text!r} is not a number")
                 continue
             # A file repeats few labels: each is read once (a label's position is fixed at its first row).
-            period = periods[label] if label in periods else periods.setdefault(label, _period(label, labels_without_period))
+            period = (
+                periods[label] if label in periods else periods.setdefault(label, _period(label, labels_without_period))
+            )
             if period is None:
                 left_out.append(f"{name}, row {line}, column Year: the period is empty")
                 continue
             if value is None:
                 missing += 1
                 continue
-            attributes = "; ".join(
-                f"{column}: {cells[column]}" for column in attribute_columns if cells.get(column)
-            )
+            attributes = "; ".join(f"{column}: {cells[column]}" for column in attribute_columns if cells.get(column))
             rows.append((line, _Row(line, period, value, progress, cells, attributes)))
     if not rows and labels_without_period:
         # A placeholder file: no value, a sentence in the Year column.
@@ -521,9 +519,7 @@ class _Dimensions:
 def _dimension_columns(indicator: opensdg.OpenSdgIndicator, constants: Mapping[str, str]) -> list[str]:
     """Breakdown columns, plus Units and Series where they tell series apart (several values)."""
     return [
-        c
-        for c in indicator.columns
-        if (c in indicator.breakdown_columns or c in SERIES_COLUMNS) and c not in constants
+        c for c in indicator.columns if (c in indicator.breakdown_columns or c in SERIES_COLUMNS) and c not in constants
     ]
 
 
@@ -603,17 +599,17 @@ def _dimensions(
         for label in sorted(used[column]):
             code = known.get(label)
             key = key_of(label)
-            if code is None and key and (stable := slugify(key.removeprefix(DATA_KEY_PREFIX))) in taken_by_dimension[
-                dimension.pk
-            ]:
+            if (
+                code is None
+                and key
+                and (stable := slugify(key.removeprefix(DATA_KEY_PREFIX))) in taken_by_dimension[dimension.pk]
+            ):
                 code = known[label] = stable  # the same key, its text changed
             if code is None:
                 code = new_code(label, taken_by_dimension[dimension.pk])
                 known[label] = code
                 created.append(
-                    BreakdownCategory(
-                        dimension=dimension, code=code, name_en=label[:200], name_de=german_name(label)
-                    )
+                    BreakdownCategory(dimension=dimension, code=code, name_en=label[:200], name_de=german_name(label))
                 )
             categories[(column, label)] = code
     BreakdownCategory.objects.bulk_create(created, batch_size=BATCH_SIZE)

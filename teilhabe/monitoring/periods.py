@@ -70,19 +70,22 @@ def parse_period(text: str) -> Period:
             second_full += 100
         if second_full != first + 1:
             raise PeriodError(f"'{value}' is not a school year: the second year must follow the first")
-        return Period(date(first, 8, 1), date(first + 1, 7, 31), PeriodKind.SCHOOL_YEAR, f"{first}/{second_full % 100:02d}")
+        return Period(
+            date(first, 8, 1), date(first + 1, 7, 31), PeriodKind.SCHOOL_YEAR, f"{first}/{second_full % 100:02d}"
+        )
     if (match := _DATE.match(value)) or (match := _GERMAN_DATE.match(value)):
         groups = match.groups()
-        year, month, day = (int(groups[0]), int(groups[1]), int(groups[2])) if len(groups[0]) == 4 else (
-            int(groups[2]), int(groups[1]), int(groups[0]))
+        year, month, day = (
+            (int(groups[0]), int(groups[1]), int(groups[2]))
+            if len(groups[0]) == 4
+            else (int(groups[2]), int(groups[1]), int(groups[0]))
+        )
         try:
             day_value = date(year, month, day)
         except ValueError as error:
             raise PeriodError(f"'{value}' is not a valid date: {error}") from None
         return Period(day_value, day_value, PeriodKind.REFERENCE_DATE, day_value.isoformat())
-    raise PeriodError(
-        f"'{value}' is not a period; use a year (2016), a school year (2016/17) or a date (2016-12-31)"
-    )
+    raise PeriodError(f"'{value}' is not a period; use a year (2016), a school year (2016/17) or a date (2016-12-31)")
 
 
 _QUARTER = re.compile(r"^(\d{4})\s*[-_/ ]?\s*Q([1-4])$|^Q([1-4])\s*[-_/ ]?\s*(\d{4})$", re.IGNORECASE)
@@ -93,8 +96,20 @@ _MONTH_NAMES = {
     for name in (
         calendar.month_name[number],
         calendar.month_abbr[number],
-        ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
-         "November", "Dezember")[number - 1],
+        (
+            "Januar",
+            "Februar",
+            "März",
+            "April",
+            "Mai",
+            "Juni",
+            "Juli",
+            "August",
+            "September",
+            "Oktober",
+            "November",
+            "Dezember",
+        )[number - 1],
     )
 }
 _DAY_MONTH = r"(\d{1,2})\.?\s+([A-Za-zÄäÖöÜü]+)\.?(?:\s+(\d{4}))?"
@@ -137,7 +152,11 @@ def _text_range(match: re.Match[str]) -> Period:
 def label_period(label: str, position: int) -> Period:
     """An ordered label: dated by its position in year 1 so that it sorts as in its file and is never a date."""
     text = " ".join(str(label).split())
-    code = text if len(text) <= CODE_LENGTH else f"{text[: CODE_LENGTH - 9].rstrip()}~{hashlib.sha1(text.encode()).hexdigest()[:8]}"
+    code = (
+        text
+        if len(text) <= CODE_LENGTH
+        else f"{text[: CODE_LENGTH - 9].rstrip()}~{hashlib.sha1(text.encode()).hexdigest()[:8]}"
+    )
     day = _LABEL_EPOCH + timedelta(days=min(max(position, 0), 364))
     return Period(day, day, PeriodKind.LABEL, code)
 

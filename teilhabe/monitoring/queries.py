@@ -186,8 +186,19 @@ def list_corrections(*, indicator: Indicator | None = None, on: date | None = No
     records = (
         history.objects.filter(id__in=revised)
         .order_by("id", "history_date", "history_id")
-        .values("id", "value", "released_on", "history_date", "history_type", "history_change_reason",
-                "period", "breakdown_key", "indicator__code", "geography__code", "indicator_id")
+        .values(
+            "id",
+            "value",
+            "released_on",
+            "history_date",
+            "history_type",
+            "history_change_reason",
+            "period",
+            "breakdown_key",
+            "indicator__code",
+            "geography__code",
+            "indicator_id",
+        )
     )
     corrections: list[Correction] = []
     previous = None
@@ -196,17 +207,19 @@ def list_corrections(*, indicator: Indicator | None = None, on: date | None = No
             changed_on = timezone.localdate(record["history_date"])
             was_public = previous["released_on"] is None or previous["released_on"] <= changed_on
             if was_public and record["value"] != previous["value"]:
-                corrections.append(Correction(
-                    observation_id=record["id"],
-                    indicator_code=record["indicator__code"],
-                    period=record["period"],
-                    breakdown_key=record["breakdown_key"],
-                    geography_code=record["geography__code"],
-                    old_value=previous["value"],
-                    new_value=record["value"],
-                    corrected_at=record["history_date"],
-                    reason=record["history_change_reason"] or "",
-                ))
+                corrections.append(
+                    Correction(
+                        observation_id=record["id"],
+                        indicator_code=record["indicator__code"],
+                        period=record["period"],
+                        breakdown_key=record["breakdown_key"],
+                        geography_code=record["geography__code"],
+                        old_value=previous["value"],
+                        new_value=record["value"],
+                        corrected_at=record["history_date"],
+                        reason=record["history_change_reason"] or "",
+                    )
+                )
         previous = record
     # A withheld observation's old and new values are withheld too.
     from . import disclosing

@@ -50,11 +50,14 @@ STATUS_MEANINGS = {
     TARGET_ACHIEVED: _("The latest value has reached the target (or gone beyond it in the desired direction)."),
     TARGET_MISSED: _("The target year has passed and the target was not reached."),
     # xgettext:no-python-format
-    SUBSTANTIAL_PROGRESS: _("The pace since the base year is at least 95 % of the pace the target needs: the target "
-                            "will be reached or only narrowly missed if the pace holds."),
+    SUBSTANTIAL_PROGRESS: _(
+        "The pace since the base year is at least 95 % of the pace the target needs: the target "
+        "will be reached or only narrowly missed if the pace holds."
+    ),
     # xgettext:no-python-format
-    MODERATE_PROGRESS: _("The pace is between 60 % and 95 % of the pace needed: the target will be missed "
-                         "unless progress speeds up."),
+    MODERATE_PROGRESS: _(
+        "The pace is between 60 % and 95 % of the pace needed: the target will be missed unless progress speeds up."
+    ),
     # xgettext:no-python-format
     LIMITED_PROGRESS: _("The value moves in the desired direction, but at less than 60 % of the pace needed."),
     DETERIORATION: _("The value moves away from the target."),

@@ -57,7 +57,19 @@ class MeasureTranslation(TranslationOptions):
 
 # The history library copies a model's fields when the class is created, before the
 # translated columns exist; register the historical models too so revisions keep every language.
-for _model in (models.Edition, models.AreaOfAction, models.SubGoal, models.IndicatorVersion, models.Target,
-               models.Measure):
-    translator.register(_model.history.model, type(f"Historical{_model.__name__}Translation", (TranslationOptions,),
-                                                  {"fields": tuple(translator.get_options_for_model(_model).fields)}))
+for _model in (
+    models.Edition,
+    models.AreaOfAction,
+    models.SubGoal,
+    models.IndicatorVersion,
+    models.Target,
+    models.Measure,
+):
+    translator.register(
+        _model.history.model,
+        type(
+            f"Historical{_model.__name__}Translation",
+            (TranslationOptions,),
+            {"fields": tuple(translator.get_options_for_model(_model).fields)},
+        ),
+    )

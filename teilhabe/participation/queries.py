@@ -1506,8 +1506,7 @@ def _evaluation_entries(evaluations: QuerySet[Evaluation]) -> list[FeedEntry]:
     )
     # Only items the public sees: a bundle, or a published contribution outside a bundle.
     rows = rows.filter(
-        Q(review__bundle__isnull=False)
-        | Q(review__contribution__moderation_state=Contribution.Moderation.PUBLISHED)
+        Q(review__bundle__isnull=False) | Q(review__contribution__moderation_state=Contribution.Moderation.PUBLISHED)
     ).order_by("-published_at", "-pk")[:FEED_LENGTH]
     entries = []
     for evaluation in rows:
@@ -1533,9 +1532,7 @@ def list_procedure_feed(procedure: Procedure) -> list[FeedEntry]:
 
     entries = _evaluation_entries(Evaluation.objects.filter(review__procedure=procedure))
     contributions = (
-        public_contributions(procedure)
-        .select_related("procedure")
-        .order_by("-moderated_at", "-pk")[:FEED_LENGTH]
+        public_contributions(procedure).select_related("procedure").order_by("-moderated_at", "-pk")[:FEED_LENGTH]
     )
     for contribution in contributions:
         entries.append(

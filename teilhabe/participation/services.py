@@ -1049,7 +1049,9 @@ def refresh_after_erasure(*, email: str) -> int:
     token = similarity.normalise(email)
     changed = 0
     with transaction.atomic():
-        derived = Contribution.objects.filter(normalised_text__icontains=token) if token else Contribution.objects.none()
+        derived = (
+            Contribution.objects.filter(normalised_text__icontains=token) if token else Contribution.objects.none()
+        )
         for contribution in derived.only("pk", "title", "text"):
             Contribution.objects.filter(pk=contribution.pk).update(
                 normalised_text=similarity.normalise(f"{contribution.title} {contribution.text}")
@@ -1317,9 +1319,7 @@ def _notify_followers(review: Review, evaluation: Evaluation) -> None:
         if email not in chosen or rank[target] < chosen[email][0]:
             chosen[email] = (rank[target], pk)
     for _rank, pk in sorted(chosen.values(), key=lambda pair: pair[1]):
-        transaction.on_commit(
-            lambda pk=pk: tasks.send_follower_notice.enqueue(subscription_id=pk, review_id=review.pk)
-        )
+        transaction.on_commit(lambda pk=pk: tasks.send_follower_notice.enqueue(subscription_id=pk, review_id=review.pk))
 
 
 # --- Languages: detection, correction, machine translation for staff, translated justifications ----------

@@ -592,7 +592,8 @@ def _action_controls(review: Review, allowed: list[workflow.Action], forms_by_na
                 label=_("Take out of the bundle"),
                 heading=label,
                 url=reverse(
-                    "participation:bundle_remove", kwargs={"pk": bundle_review.pk, "contribution_pk": review.contribution_id}
+                    "participation:bundle_remove",
+                    kwargs={"pk": bundle_review.pk, "contribution_pk": review.contribution_id},
                 ),
                 style="secondary",
                 form=form(

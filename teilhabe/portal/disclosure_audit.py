@@ -75,8 +75,15 @@ class Truth:
 
 def load_truth(*, on: date) -> Truth:
     fields = (
-        "pk", "indicator_id", "indicator__code", "period", "period_start", "geography_id", "geography__code",
-        "breakdown_key", *FIGURES,
+        "pk",
+        "indicator_id",
+        "indicator__code",
+        "period",
+        "period_start",
+        "geography_id",
+        "geography__code",
+        "breakdown_key",
+        *FIGURES,
     )
     # The stored figures, to check the public outputs against; this module publishes nothing.
     rows = {row["pk"]: row for row in Observation.objects.filter(released_by(on)).values(*fields)}
@@ -93,7 +100,9 @@ def load_truth(*, on: date) -> Truth:
     fractional = disclosing.fractional_indicators(rows.values())
     return Truth(
         rows=rows,
-        by_key={(r["indicator__code"], r["period"], r["geography__code"], r["breakdown_key"]): pk for pk, r in rows.items()},
+        by_key={
+            (r["indicator__code"], r["period"], r["geography__code"], r["breakdown_key"]): pk for pk, r in rows.items()
+        },
         withheld={pk for pk, reliability in decisions.items() if reliability is disclosure.Reliability.WITHHELD},
         is_percent={i: units.get(i, "") in PERCENT_UNITS for i in indicator_ids},
         is_count={i: units.get(i, "") in disclosing.COUNT_UNITS and i not in fractional for i in indicator_ids},
@@ -185,8 +194,11 @@ def _differencing(output: str, published: dict[int, dict], truth: Truth) -> list
                 continue
             for exposure in disclosure.audit(table, hidden, primary, truth.thresholds):
                 findings.append(
-                    Finding(output, truth.label(pks[exposure.cell]), f"{name} {exposure.reason} from the totals and "
-                            "other groups or districts")
+                    Finding(
+                        output,
+                        truth.label(pks[exposure.cell]),
+                        f"{name} {exposure.reason} from the totals and other groups or districts",
+                    )
                 )
     return findings
 
@@ -313,8 +325,9 @@ def _downloads(truth: Truth, on: date) -> list[Finding]:
             for code in sorted(codes):
                 name = open_data.opensdg_name(code)
                 if name in package.namelist():
-                    findings += _opensdg(f"data package {name}", package.read(name).decode("utf-8"), code, truth,
-                                         city_codes)
+                    findings += _opensdg(
+                        f"data package {name}", package.read(name).decode("utf-8"), code, truth, city_codes
+                    )
     return findings
 
 
@@ -339,8 +352,9 @@ def _survey_results(thresholds: disclosure.Thresholds) -> list[Finding]:
             label = f"question {question.question.pk}"
             exhaustive = question.question.kind != Question.Kind.MULTIPLE_CHOICE
             for item, full_item in zip(question.items, full.items, strict=True):
-                findings += _share_rows(output, f"{label} “{item.label[:40]}”", item, full_item, thresholds,
-                                        exhaustive=exhaustive)
+                findings += _share_rows(
+                    output, f"{label} “{item.label[:40]}”", item, full_item, thresholds, exhaustive=exhaustive
+                )
                 base = full_item.mean.n if full_item.mean is not None else None
                 if item.mean is not None and item.mean.estimate is not None and base is not None and base < minimum:
                     findings.append(Finding(output, label, f"mean of a base of {base} published"))
@@ -357,8 +371,9 @@ def _survey_results(thresholds: disclosure.Thresholds) -> list[Finding]:
     return findings
 
 
-def _share_rows(output: str, label: str, item, full_item, thresholds: disclosure.Thresholds, *,
-                exhaustive: bool) -> list[Finding]:
+def _share_rows(
+    output: str, label: str, item, full_item, thresholds: disclosure.Thresholds, *, exhaustive: bool
+) -> list[Finding]:
     """Shown counts not small, no rows of a small base; a withheld row of an item whose rows add up to the
     base not narrowed by the LP audit (base and shown rows known)."""
     minimum = thresholds.minimum
@@ -371,14 +386,17 @@ def _share_rows(output: str, label: str, item, full_item, thresholds: disclosure
     hidden = [index for index, row in enumerate(item.rows) if row.is_withheld]
     if exhaustive and hidden and full_item.base:
         counts = [float(row.count or 0) for row in full_item.rows]
-        table = disclosure.Table(values=(*counts, float(full_item.base)),
-                                 relations=((len(counts), tuple(range(len(counts)))),))
+        table = disclosure.Table(
+            values=(*counts, float(full_item.base)), relations=((len(counts), tuple(range(len(counts)))),)
+        )
         if item.base is None:
             hidden.append(len(counts))
         primary = disclosure.primary_cells(table, thresholds) & set(hidden)
         for exposure in disclosure.audit(table, hidden, primary, thresholds) if primary else ():
             name = full_item.rows[exposure.cell].label if exposure.cell < len(counts) else "base"
-            findings.append(Finding(output, f"{label} “{name}”", f"count {exposure.reason} from the base and other rows"))
+            findings.append(
+                Finding(output, f"{label} “{name}”", f"count {exposure.reason} from the base and other rows")
+            )
     return findings
 
 
@@ -411,7 +429,9 @@ def _crosstabs(survey, dataset, thresholds: disclosure.Thresholds) -> list[Findi
 
 
 def _grid(table) -> list[list[int | None]]:
-    rows = [[cell.count for cell in row] + [total.count] for row, total in zip(table.cells, table.row_totals, strict=True)]
+    rows = [
+        [cell.count for cell in row] + [total.count] for row, total in zip(table.cells, table.row_totals, strict=True)
+    ]
     rows.append([cell.count for cell in table.column_totals] + [table.grand_total.count])
     return rows
 

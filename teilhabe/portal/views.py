@@ -243,9 +243,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
 @require_GET
 @cache_public_page
 def easy_language(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "portal/easy_language.html", {"open_procedure": participation_queries.get_open_procedure()}
-    )
+    return render(request, "portal/easy_language.html", {"open_procedure": participation_queries.get_open_procedure()})
 
 
 @require_GET

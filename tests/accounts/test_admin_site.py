@@ -20,9 +20,7 @@ TECHNICAL = {
 @pytest.fixture
 def people(db):
     SiteProfile.objects.create(city_name="Beispielstadt")
-    department_admin = UserFactory(
-        username="dept", is_staff=True, authority=None, roles=[Role.DEPARTMENT_ADMIN]
-    )
+    department_admin = UserFactory(username="dept", is_staff=True, authority=None, roles=[Role.DEPARTMENT_ADMIN])
     # Even with explicit permissions on every technical model, the department admin must not see them.
     department_admin.user_permissions.add(
         *Permission.objects.filter(content_type__app_label__in=TECHNICAL, codename__startswith="view_")

@@ -29,9 +29,7 @@ def test_verbosity_is_read_from_the_command_line(label, arguments, expected):
 
 
 def teilhabe(arguments: list[str], database: Path) -> subprocess.CompletedProcess:
-    environment = {
-        key: value for key, value in os.environ.items() if key != "TEILHABE_LOG_LEVEL"
-    }
+    environment = {key: value for key, value in os.environ.items() if key != "TEILHABE_LOG_LEVEL"}
     environment.update(
         DATABASE_URL=f"sqlite:///{database}",
         DJANGO_DEBUG="1",
@@ -73,8 +71,9 @@ def test_commands_print_no_library_log_lines(migrated_database):
 
 
 def test_library_log_lines_on_request(migrated_database):
-    result = teilhabe(["shell", "-v", "2", "-c", "import logging; logging.getLogger('x').info('library line')"],
-                      migrated_database)
+    result = teilhabe(
+        ["shell", "-v", "2", "-c", "import logging; logging.getLogger('x').info('library line')"], migrated_database
+    )
 
     assert result.returncode == 0, result.stderr
     assert "INFO x library line" in result.stderr

@@ -36,8 +36,16 @@ def test_classify(figures, expected):
 
 def test_withheld_cell_loses_every_number():
     """n follows from a share and its SE, so no number of a withheld cell may remain."""
-    given = Figures(value=0.4, standard_error=0.28, ci_lower=0.1, ci_upper=0.8, sample_size=3,
-                    numerator=1.2, denominator=3, progress_value=0.4)
+    given = Figures(
+        value=0.4,
+        standard_error=0.28,
+        ci_lower=0.1,
+        ci_upper=0.8,
+        sample_size=3,
+        numerator=1.2,
+        denominator=3,
+        progress_value=0.4,
+    )
     shown = disclosure.disclose(given, RULES)
     assert shown.is_withheld
     assert shown.figures == Figures()

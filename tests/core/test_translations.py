@@ -78,11 +78,17 @@ def test_public_by_file(entry, public):
 
 def test_mixed_modules_count_only_what_residents_meet():
     # a label of the residents' contribution form (participation/forms.py) is public ...
-    assert any(is_public(e) for e in read_catalogue(LOCALE / "ar" / "LC_MESSAGES" / "django.po")
-               if any(r.startswith("participation/forms.py") for r in e.references))
+    assert any(
+        is_public(e)
+        for e in read_catalogue(LOCALE / "ar" / "LC_MESSAGES" / "django.po")
+        if any(r.startswith("participation/forms.py") for r in e.references)
+    )
     # ... an admin-only verbose name of a model is not, a choice label of the same module is
-    verbose_names = [e for e in read_catalogue(LOCALE / "ar" / "LC_MESSAGES" / "django.po")
-                     if e.references and all(r.startswith("participation/models.py") for r in e.references)]
+    verbose_names = [
+        e
+        for e in read_catalogue(LOCALE / "ar" / "LC_MESSAGES" / "django.po")
+        if e.references and all(r.startswith("participation/models.py") for r in e.references)
+    ]
     assert any(is_public(e) for e in verbose_names) and not all(is_public(e) for e in verbose_names)
 
 

@@ -194,7 +194,11 @@ def _png(prefix_chunk: bytes = b"") -> bytes:
     ("name", "content", "message"),
     [
         ("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "photo.png is not a readable PNG file."),
-        ("photo.jpg", b"\xff\xd8\xff<html><script>x</script>", "photo.jpg contains HTML at its start; a JPG file must not."),
+        (
+            "photo.jpg",
+            b"\xff\xd8\xff<html><script>x</script>",
+            "photo.jpg contains HTML at its start; a JPG file must not.",
+        ),
         ("photo.jpg", _png(), "The content of photo.jpg is not a JPG file."),
     ],
     ids=["truncated png", "jpeg-html polyglot", "png named jpg"],

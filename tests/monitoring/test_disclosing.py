@@ -40,8 +40,17 @@ def public(version, **filters):
 
 def test_a_withheld_observation_keeps_no_figure_from_which_n_follows(version, city):
     """n = p(1 − p)/SE² and numerator = value × denominator: all of them are withheld together."""
-    ObservationFactory(indicator=version.indicator, geography=city, year=2022, value=33.3, standard_error=27.2,
-                       sample_size=3, numerator=1, denominator=3, progress_value=33.3)
+    ObservationFactory(
+        indicator=version.indicator,
+        geography=city,
+        year=2022,
+        value=33.3,
+        standard_error=27.2,
+        sample_size=3,
+        numerator=1,
+        denominator=3,
+        progress_value=33.3,
+    )
     row = public(version)[("city", "", "2022")]
     assert row.is_withheld and row.reliability == "withheld"
     assert (row.value, row.standard_error, row.sample_size, row.numerator, row.denominator, row.progress_value) == (
@@ -50,8 +59,9 @@ def test_a_withheld_observation_keeps_no_figure_from_which_n_follows(version, ci
 
 
 def test_limited_reliability_keeps_the_figures_and_says_so(version, city):
-    ObservationFactory(indicator=version.indicator, geography=city, year=2022, value=40.0, sample_size=20,
-                       standard_error=11.0)
+    ObservationFactory(
+        indicator=version.indicator, geography=city, year=2022, value=40.0, sample_size=20, standard_error=11.0
+    )
     row = public(version)[("city", "", "2022")]
     assert (row.reliability, row.is_limited, row.value, row.sample_size) == ("limited", True, 40.0, 20)
 
@@ -59,8 +69,15 @@ def test_limited_reliability_keeps_the_figures_and_says_so(version, city):
 def test_a_blanked_group_is_not_total_minus_the_other_group(version, city):
     """Groups yes + no = total: hiding only 'yes' would leave n_yes = 100 − 97."""
     for key, n in (("", 100), ("background=yes", 3), ("background=no", 97)):
-        ObservationFactory(indicator=version.indicator, geography=city, year=2022, breakdown_key=key,
-                           value=50.0, sample_size=n, standard_error=5.0)
+        ObservationFactory(
+            indicator=version.indicator,
+            geography=city,
+            year=2022,
+            breakdown_key=key,
+            value=50.0,
+            sample_size=n,
+            standard_error=5.0,
+        )
     rows = public(version)
     shown = {key: rows[("city", key, "2022")].sample_size for key in ("", "background=yes", "background=no")}
     assert shown["background=yes"] is None
@@ -80,8 +97,9 @@ def test_a_blanked_district_is_not_city_minus_the_other_districts(version, city)
 
 def test_nothing_is_withheld_without_small_counts(version, city):
     for key, n in (("", 300), ("background=yes", 100), ("background=no", 200)):
-        ObservationFactory(indicator=version.indicator, geography=city, year=2022, breakdown_key=key,
-                           value=50.0, sample_size=n)
+        ObservationFactory(
+            indicator=version.indicator, geography=city, year=2022, breakdown_key=key, value=50.0, sample_size=n
+        )
     assert all(not row.is_withheld for row in public(version).values())
 
 
@@ -94,10 +112,12 @@ def test_per_indicator_minimum_raises_the_threshold(version, city):
 
 def test_assessment_never_states_a_withheld_sample_size(version, city):
     """Finding 1: the stored components and explanations said "n = 3, at least 50 needed"."""
-    ObservationFactory(indicator=version.indicator, geography=city, year=2015, value=40.0, sample_size=400,
-                       standard_error=2.0)
-    ObservationFactory(indicator=version.indicator, geography=city, year=2022, value=44.0, sample_size=3,
-                       standard_error=28.0)
+    ObservationFactory(
+        indicator=version.indicator, geography=city, year=2015, value=40.0, sample_size=400, standard_error=2.0
+    )
+    ObservationFactory(
+        indicator=version.indicator, geography=city, year=2022, value=44.0, sample_size=3, standard_error=28.0
+    )
     assessing.recompute_assessments(edition=version.edition, today=TODAY)
     row = Assessment.objects.get(indicator=version.indicator, series_kind="total")
     assert row.components["is_suppressed"] is True
@@ -110,8 +130,7 @@ def test_assessment_never_states_a_withheld_sample_size(version, city):
 
 
 def test_corrections_of_a_withheld_observation_are_not_listed(version, city):
-    observation = ObservationFactory(indicator=version.indicator, geography=city, year=2022, value=44.0,
-                                     sample_size=3)
+    observation = ObservationFactory(indicator=version.indicator, geography=city, year=2022, value=44.0, sample_size=3)
     observation.value = 45.0
     observation.save()
     assert queries.list_corrections(indicator=version.indicator, on=TODAY) == []

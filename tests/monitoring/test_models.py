@@ -17,15 +17,20 @@ from .factories import (
 def test_one_observation_per_indicator_period_breakdown_geography(db):
     first = ObservationFactory(period="2016", breakdown_key="migration_background=yes")
     with pytest.raises(IntegrityError), transaction.atomic():
-        ObservationFactory(indicator=first.indicator, geography=first.geography, period="2016",
-                           breakdown_key="migration_background=yes")
+        ObservationFactory(
+            indicator=first.indicator,
+            geography=first.geography,
+            period="2016",
+            breakdown_key="migration_background=yes",
+        )
     assert Observation.objects.count() == 1
 
 
 def test_total_and_group_observations_coexist(db):
     first = ObservationFactory(period="2016")
-    ObservationFactory(indicator=first.indicator, geography=first.geography, period="2016",
-                       breakdown_key="migration_background=yes")
+    ObservationFactory(
+        indicator=first.indicator, geography=first.geography, period="2016", breakdown_key="migration_background=yes"
+    )
     assert Observation.objects.count() == 2
 
 

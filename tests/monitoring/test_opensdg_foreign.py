@@ -122,9 +122,7 @@ def test_an_index_with_a_season_column_keeps_its_order(tmp_path, actor):
     assert rows == [("1", "label"), ("2", "label"), ("3", "label"), ("10", "label")]
 
 
-@pytest.mark.parametrize(
-    "sentence", ["There is no data for this indicator yet", "This is a non-statistical indicator"]
-)
+@pytest.mark.parametrize("sentence", ["There is no data for this indicator yet", "This is a non-statistical indicator"])
 def test_a_placeholder_file_gives_an_indicator_without_data(tmp_path, actor, sentence):
     make_repository(tmp_path, "Year,Value\n2015,1\n", "indicator_name: With data", indicator_id="1-1-1")
     make_repository(tmp_path, f'Year,Value\n"{sentence}",\n', "indicator_name: Placeholder", indicator_id="1-2-1")

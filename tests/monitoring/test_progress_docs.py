@@ -56,10 +56,18 @@ def test_the_table_lists_the_statuses_best_first_as_the_code_orders_them():
 @pytest.mark.parametrize(
     ("sentence", "code", "components", "shown"),
     [
-        ("a passed target year unmet reads as missed", "substantial_progress",
-         {"is_target_year_passed": True, "target": 5.0}, TARGET_MISSED),
-        ("a passed target year met stays achieved", "target_achieved",
-         {"is_target_year_passed": True, "target": 5.0}, "target_achieved"),
+        (
+            "a passed target year unmet reads as missed",
+            "substantial_progress",
+            {"is_target_year_passed": True, "target": 5.0},
+            TARGET_MISSED,
+        ),
+        (
+            "a passed target year met stays achieved",
+            "target_achieved",
+            {"is_target_year_passed": True, "target": 5.0},
+            "target_achieved",
+        ),
     ],
 )
 def test_the_documented_display_rule_holds(sentence, code, components, shown):

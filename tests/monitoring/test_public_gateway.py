@@ -43,8 +43,24 @@ GATEWAY = "list_public_observations"
 # A reverse relation read as a manager (indicator.observations.all()); a plain attribute named
 # `observations` (a dict of already disclosed rows) is no read; `.get` is left out for that reason.
 MANAGER_METHODS = {
-    "all", "filter", "exclude", "first", "last", "order_by", "values", "values_list", "aggregate",
-    "annotate", "iterator", "in_bulk", "only", "defer", "select_related", "prefetch_related", "count", "exists",
+    "all",
+    "filter",
+    "exclude",
+    "first",
+    "last",
+    "order_by",
+    "values",
+    "values_list",
+    "aggregate",
+    "annotate",
+    "iterator",
+    "in_bulk",
+    "only",
+    "defer",
+    "select_related",
+    "prefetch_related",
+    "count",
+    "exists",
 }
 
 
@@ -83,12 +99,16 @@ class _Finder(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_Attribute(self, node):
-        if isinstance(node.value, ast.Name) and node.value.id == "Observation" and node.attr in (
-            "objects", "history", "_base_manager", "_default_manager"
+        if (
+            isinstance(node.value, ast.Name)
+            and node.value.id == "Observation"
+            and node.attr in ("objects", "history", "_base_manager", "_default_manager")
         ):
             self.found.append((node.lineno, self.function, f"Observation.{node.attr}"))
-        elif node.attr in MANAGER_METHODS and isinstance(node.value, ast.Attribute) and node.value.attr in (
-            "observations", "observation_set"
+        elif (
+            node.attr in MANAGER_METHODS
+            and isinstance(node.value, ast.Attribute)
+            and node.value.attr in ("observations", "observation_set")
         ):
             self.found.append((node.lineno, self.function, f".{node.value.attr}.{node.attr} (reverse relation)"))
         elif node.attr in BYPASSING_METHODS:

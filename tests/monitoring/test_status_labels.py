@@ -24,14 +24,27 @@ def test_badge_and_sentence_use_the_same_words(language, status):
 @pytest.mark.parametrize(
     ("code", "components", "shown"),
     [
-        pytest.param("substantial_progress", {"is_target_year_passed": True, "target": 5.0}, TARGET_MISSED,
-                     id="passed and unmet: missed, never on track"),
-        pytest.param("target_achieved", {"is_target_year_passed": True, "target": 5.0}, "target_achieved",
-                     id="passed and met: achieved"),
-        pytest.param("moderate_progress", {"is_target_year_passed": False, "target": 5.0}, "moderate_progress",
-                     id="not yet passed"),
-        pytest.param("limited_progress", {"is_target_year_passed": True, "target": None}, "limited_progress",
-                     id="no target"),
+        pytest.param(
+            "substantial_progress",
+            {"is_target_year_passed": True, "target": 5.0},
+            TARGET_MISSED,
+            id="passed and unmet: missed, never on track",
+        ),
+        pytest.param(
+            "target_achieved",
+            {"is_target_year_passed": True, "target": 5.0},
+            "target_achieved",
+            id="passed and met: achieved",
+        ),
+        pytest.param(
+            "moderate_progress",
+            {"is_target_year_passed": False, "target": 5.0},
+            "moderate_progress",
+            id="not yet passed",
+        ),
+        pytest.param(
+            "limited_progress", {"is_target_year_passed": True, "target": None}, "limited_progress", id="no target"
+        ),
     ],
 )
 def test_display_status(code, components, shown):

@@ -63,7 +63,11 @@ def site(transactional_db, live_server):
     ]
     bundle = services.create_bundle(actor=department, procedure=procedure, title="Kita-Plätze", contributions=members)
     evaluate(
-        bundle.review, department=department, lead=lead, disposition="outside_competence", justification="Bundessache: das Aufenthaltsrecht regelt der Bund allein."
+        bundle.review,
+        department=department,
+        lead=lead,
+        disposition="outside_competence",
+        justification="Bundessache: das Aufenthaltsrecht regelt der Bund allein.",
     )
     pending = ContributionFactory(procedure=procedure, moderation_state="pending", text="Wartet")
     return {"procedure": procedure, "event": event, "single": single, "bundle": bundle, "pending": pending}

@@ -34,8 +34,9 @@ def site(transactional_db, live_server, settings):
         ("proposal", "ar", south, "نحتاج إلى أماكن في الحضانة"),
     ]
     for kind, language, district, text in rows:
-        ContributionFactory(procedure=procedure, kind=kind, language=language, district=district, text=text,
-                            areas=[area])
+        ContributionFactory(
+            procedure=procedure, kind=kind, language=language, district=district, text=text, areas=[area]
+        )
     for number in range(25):  # enough for a second page
         ContributionFactory(procedure=procedure, kind="statement", text=f"Stellungnahme Nummer {number:02d}")
     ContributionFactory(procedure=procedure, moderation_state="pending", text="Sprachkurse UNMODERIERT")

@@ -108,15 +108,27 @@ def test_unconfirmed_contact_address_gets_no_publication_notice(people, django_c
     indicator = IndicatorFactory()
     with django_capture_on_commit_callbacks(execute=True):
         confirmed = services.submit_online_contribution(
-            procedure=procedure, kind="proposal", title="", text="Mehr Sprachkurse", language="de",
-            contact_email="yes@example.org", has_consented=True,
+            procedure=procedure,
+            kind="proposal",
+            title="",
+            text="Mehr Sprachkurse",
+            language="de",
+            contact_email="yes@example.org",
+            has_consented=True,
         )
         unconfirmed = services.submit_online_contribution(
-            procedure=procedure, kind="proposal", title="", text="Mehr Kitaplätze", language="de",
-            contact_email="no@example.org", has_consented=True,
+            procedure=procedure,
+            kind="proposal",
+            title="",
+            text="Mehr Kitaplätze",
+            language="de",
+            contact_email="no@example.org",
+            has_consented=True,
         )
     assert sorted(m.to[0] for m in mail.outbox) == ["no@example.org", "yes@example.org"]
-    services.confirm_address(token=_link(next(m for m in mail.outbox if m.to == ["yes@example.org"]), "address_confirm"))
+    services.confirm_address(
+        token=_link(next(m for m in mail.outbox if m.to == ["yes@example.org"]), "address_confirm")
+    )
     mail.outbox.clear()
     # when both are published and evaluated
     with django_capture_on_commit_callbacks(execute=True):
@@ -138,7 +150,9 @@ def test_forged_or_expired_links_are_refused_and_change_nothing(db, django_captu
     # given an unconfirmed subscription and its genuine confirmation token
     procedure = ProcedureFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        subscription = services.subscribe(email="ada@example.org", language="en", has_consented=True, procedure=procedure)
+        subscription = services.subscribe(
+            email="ada@example.org", language="en", has_consented=True, procedure=procedure
+        )
     genuine = _link(mail.outbox[0], "address_confirm")
     other = services.subscribe(email="bo@example.org", language="en", has_consented=True, procedure=procedure)
     kind, ident, digest = signing.loads(genuine, salt=services.CONFIRM_SALT)
@@ -170,8 +184,13 @@ def test_a_link_dies_with_the_address_it_was_sent_to(db, django_capture_on_commi
     procedure = ProcedureFactory()
     with django_capture_on_commit_callbacks(execute=True):
         contribution = services.submit_online_contribution(
-            procedure=procedure, kind="proposal", title="", text="Text", language="de",
-            contact_email="ada@example.org", has_consented=True,
+            procedure=procedure,
+            kind="proposal",
+            title="",
+            text="Text",
+            language="de",
+            contact_email="ada@example.org",
+            has_consented=True,
         )
     token = _link(mail.outbox[0], "address_confirm")
     Contribution.objects.filter(pk=contribution.pk).update(contact_email="eve@example.org")
@@ -301,11 +320,13 @@ def test_feeds_show_nothing_unpublished(client, people):
 
 def test_browser_never_lists_unpublished_contributions_or_contact_data(client, db):
     procedure = ProcedureFactory()
-    ContributionFactory(procedure=procedure, text="Sprachkurse PUBLIC", contact_email="c@example.org",
-                        contact_consent_at=timezone.now())
+    ContributionFactory(
+        procedure=procedure, text="Sprachkurse PUBLIC", contact_email="c@example.org", contact_consent_at=timezone.now()
+    )
     ContributionFactory(procedure=procedure, text="Sprachkurse PENDING", moderation_state="pending")
-    ContributionFactory(procedure=procedure, text="Sprachkurse HIDDEN", moderation_state="hidden",
-                        moderation_reason="Name")
+    ContributionFactory(
+        procedure=procedure, text="Sprachkurse HIDDEN", moderation_state="hidden", moderation_reason="Name"
+    )
     response = client.get(reverse("participation:contribution_browse"), {"q": "Sprachkurse"})
     body = response.content.decode()
     assert response.status_code == 200

@@ -377,44 +377,95 @@ def _add_awkward(data: PortalDataset) -> AwkwardNumbers:
     home, other = data.districts[0], data.districts[1]
     for offset, year in enumerate(YEARS):
         last = year == YEARS[-1]
-        ObservationFactory(indicator=count, geography=data.city, year=year,
-                           value=COUNT if last else 200000.0 + 1000 * offset)
-        ObservationFactory(indicator=count, geography=home, year=year,
-                           value=DISTRICT_COUNT if last else 3000.0 + offset)
-        ObservationFactory(indicator=share, geography=data.city, year=year,
-                           value=SURVEY_SHARE if last else 70.0 + offset)
-        ObservationFactory(indicator=share, geography=home, year=year,
-                           value=SMALL_SHARE if last else 1.0 + offset)
+        ObservationFactory(
+            indicator=count, geography=data.city, year=year, value=COUNT if last else 200000.0 + 1000 * offset
+        )
+        ObservationFactory(
+            indicator=count, geography=home, year=year, value=DISTRICT_COUNT if last else 3000.0 + offset
+        )
+        ObservationFactory(
+            indicator=share, geography=data.city, year=year, value=SURVEY_SHARE if last else 70.0 + offset
+        )
+        ObservationFactory(indicator=share, geography=home, year=year, value=SMALL_SHARE if last else 1.0 + offset)
         ObservationFactory(indicator=share, geography=other, year=year, value=60.0 + offset)
         for geography in (data.city, home):
             ObservationFactory(indicator=dated, geography=geography, period=f"{year}-12-31", value=50.0 + offset)
-        ObservationFactory(indicator=balance, geography=data.city, year=year,
-                           value=NEAR_ONE if offset == 0 else (NEGATIVE if last else -2.0 * offset))
-    TargetFactory(indicator=count, edition=data.edition, geography=data.city,
-                  baseline_value=200000.0, baseline_year=2015, target_value=COUNT + 12345.4, target_year=2030)
-    TargetFactory(indicator=share, edition=data.edition, geography=data.city,
-                  baseline_value=SMALL_SHARE, baseline_year=2015, target_value=SURVEY_SHARE, target_year=2030)
-    TargetFactory(indicator=balance, edition=data.edition, geography=data.city,
-                  baseline_value=NEAR_ONE, baseline_year=2015, target_value=NEGATIVE, target_year=2030,
-                  )
+        ObservationFactory(
+            indicator=balance,
+            geography=data.city,
+            year=year,
+            value=NEAR_ONE if offset == 0 else (NEGATIVE if last else -2.0 * offset),
+        )
+    TargetFactory(
+        indicator=count,
+        edition=data.edition,
+        geography=data.city,
+        baseline_value=200000.0,
+        baseline_year=2015,
+        target_value=COUNT + 12345.4,
+        target_year=2030,
+    )
+    TargetFactory(
+        indicator=share,
+        edition=data.edition,
+        geography=data.city,
+        baseline_value=SMALL_SHARE,
+        baseline_year=2015,
+        target_value=SURVEY_SHARE,
+        target_year=2030,
+    )
+    TargetFactory(
+        indicator=balance,
+        edition=data.edition,
+        geography=data.city,
+        baseline_value=NEAR_ONE,
+        baseline_year=2015,
+        target_value=NEGATIVE,
+        target_year=2030,
+    )
     Assessment.objects.create(
-        indicator=balance, edition=data.edition, series_kind="total", breakdown_key="", geography=data.city,
-        profile="opensdg", status="deterioration", score=-1.2345678, progress_value=-0.3333333,
+        indicator=balance,
+        edition=data.edition,
+        series_kind="total",
+        breakdown_key="",
+        geography=data.city,
+        profile="opensdg",
+        status="deterioration",
+        score=-1.2345678,
+        progress_value=-0.3333333,
         needed_change_per_year=NEEDED_CHANGE,
         components={
-            "base_year": 2015, "base_value": NEAR_ONE, "current_year": 2022, "current_value": NEGATIVE,
-            "target": 10.0, "target_year": 2030, "annual_change": -2.4724999, "needed_change_per_year": NEEDED_CHANGE,
+            "base_year": 2015,
+            "base_value": NEAR_ONE,
+            "current_year": 2022,
+            "current_value": NEGATIVE,
+            "target": 10.0,
+            "target_year": 2030,
+            "annual_change": -2.4724999,
+            "needed_change_per_year": NEEDED_CHANGE,
         },
         explanation_de="Der Wert sank.",
         explanation_en="The value fell.",
     )
     Assessment.objects.create(
-        indicator=share, edition=data.edition, series_kind="total", breakdown_key="", geography=data.city,
-        profile="opensdg", status="substantial_progress", score=2.0, progress_value=0.3141592,
+        indicator=share,
+        edition=data.edition,
+        series_kind="total",
+        breakdown_key="",
+        geography=data.city,
+        profile="opensdg",
+        status="substantial_progress",
+        score=2.0,
+        progress_value=0.3141592,
         needed_change_per_year=SMALL_SHARE,
         components={
-            "base_year": 2015, "base_value": SMALL_SHARE, "current_year": 2022, "current_value": SURVEY_SHARE,
-            "target": SURVEY_SHARE, "target_year": 2030, "annual_change": SMALL_SHARE,
+            "base_year": 2015,
+            "base_value": SMALL_SHARE,
+            "current_year": 2022,
+            "current_value": SURVEY_SHARE,
+            "target": SURVEY_SHARE,
+            "target_year": 2030,
+            "annual_change": SMALL_SHARE,
         },
         explanation_de="Der Anteil stieg.",
         explanation_en="The share rose.",

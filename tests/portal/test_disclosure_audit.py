@@ -45,13 +45,29 @@ def planted(settings):
     CategoryFactory(dimension=dimension, code="no")
     districts = [DistrictFactory(parent=city, code=f"d{i}") for i in range(3)]
     for year in (2021, 2022):
-        for key, n, value, se in (("", 100, 50.0, 5.0), ("background=yes", 3, 33.3, 27.2),
-                                  ("background=no", 97, 50.5, 5.1)):
-            ObservationFactory(indicator=version.indicator, geography=city, year=year, breakdown_key=key,
-                               value=value, standard_error=se, sample_size=n)
+        for key, n, value, se in (
+            ("", 100, 50.0, 5.0),
+            ("background=yes", 3, 33.3, 27.2),
+            ("background=no", 97, 50.5, 5.1),
+        ):
+            ObservationFactory(
+                indicator=version.indicator,
+                geography=city,
+                year=year,
+                breakdown_key=key,
+                value=value,
+                standard_error=se,
+                sample_size=n,
+            )
         for district, n in zip(districts, (3, 40, 57), strict=True):
-            ObservationFactory(indicator=version.indicator, geography=district, year=year, value=40.0,
-                               standard_error=28.3 if n == 3 else 7.7, sample_size=n)
+            ObservationFactory(
+                indicator=version.indicator,
+                geography=district,
+                year=year,
+                value=40.0,
+                standard_error=28.3 if n == 3 else 7.7,
+                sample_size=n,
+            )
     assessing.recompute_assessments(edition=edition)
 
     kinds = all_kinds_survey(slug="open-survey", status=Survey.Status.CLOSED, results_are_public=True)
@@ -92,7 +108,9 @@ def test_the_audit_is_clean_when_everything_goes_through_disclosure_control(plan
 def test_an_export_that_bypasses_the_gateway_is_named(planted, monkeypatch):
     """The public export reading stored rows (the pre-issue-12 path): values of n = 3 rows are published."""
     staff_path = exporting._observation_tuples
-    monkeypatch.setattr(exporting, "_observation_tuples", lambda **options: staff_path(**{**options, "public_only": False}))
+    monkeypatch.setattr(
+        exporting, "_observation_tuples", lambda **options: staff_path(**{**options, "public_only": False})
+    )
     output = run_audit()
     assert "ERROR disclosure audit:" in output
     assert "download observations.csv:" in output

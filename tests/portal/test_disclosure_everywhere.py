@@ -77,26 +77,55 @@ def planted(settings, tmp_path):
     districts = {code: DistrictFactory(parent=city, code=code) for code, *_ in DISTRICT_ROWS}
     for year in (2021, 2022):
         for key, n, value, se, numerator in CITY_ROWS:
-            ObservationFactory(indicator=version.indicator, geography=city, year=year, breakdown_key=key,
-                               value=value, standard_error=se, sample_size=n, numerator=numerator, denominator=n)
+            ObservationFactory(
+                indicator=version.indicator,
+                geography=city,
+                year=year,
+                breakdown_key=key,
+                value=value,
+                standard_error=se,
+                sample_size=n,
+                numerator=numerator,
+                denominator=n,
+            )
         for code, n, value, se, numerator in DISTRICT_ROWS:
-            ObservationFactory(indicator=version.indicator, geography=districts[code], year=year, value=value,
-                               standard_error=se, sample_size=n, numerator=numerator, denominator=n)
+            ObservationFactory(
+                indicator=version.indicator,
+                geography=districts[code],
+                year=year,
+                value=value,
+                standard_error=se,
+                sample_size=n,
+                numerator=numerator,
+                denominator=n,
+            )
     # a target for the district of limited reliability: its assessment repeats the latest value in the report
-    TargetFactory(indicator=version.indicator, edition=edition, geography=districts["d3"], baseline_value=60.0,
-                  baseline_year=2021, target_value=70.0, target_year=2030)
+    TargetFactory(
+        indicator=version.indicator,
+        edition=edition,
+        geography=districts["d3"],
+        baseline_value=60.0,
+        baseline_year=2021,
+        target_value=70.0,
+        target_year=2030,
+    )
     assessing.recompute_assessments(edition=edition)
 
     # with the demographic block, so the audit also checks the cross-table single × immigrant background,
     # whose cells "no" × "yes" (2) and "no" × "no" (1) are small
-    kinds = all_kinds_survey(slug="open-survey", status=Survey.Status.CLOSED, results_are_public=True,
-                             has_demographic_block=True)
+    kinds = all_kinds_survey(
+        slug="open-survey", status=Survey.Status.CLOSED, results_are_public=True, has_demographic_block=True
+    )
     option_yes, option_no = kinds.option(kinds.single, "yes"), kinds.option(kinds.single, "no")
     for index in range(20):
-        response = Response.objects.create(survey=kinds.survey, submitted_on="2024-05-04",
-                                           immigrant_background="yes" if index in (0, 1, 5, 6, 7, 8) else "no")
-        Answer.objects.create(response=response, question=kinds.single,
-                              option=option_no if index < WITHHELD_VOTES else option_yes)
+        response = Response.objects.create(
+            survey=kinds.survey,
+            submitted_on="2024-05-04",
+            immigrant_background="yes" if index in (0, 1, 5, 6, 7, 8) else "no",
+        )
+        Answer.objects.create(
+            response=response, question=kinds.single, option=option_no if index < WITHHELD_VOTES else option_yes
+        )
 
     # 36 respondents without and 4 with an immigrant background: the group "yes" is below the minimum of 10
     respondents = [("female", "no", 1 + i % 5, 1 + (i * 3) % 5) for i in range(36)]
@@ -111,8 +140,9 @@ def withheld_observations(on=None) -> list[Observation]:
     """The stored observations the gateway withholds (primary and secondary), read around the gateway."""
     import datetime
 
-    decisions = disclosing.public_figures(Observation.objects.values_list("indicator_id", flat=True),
-                                          on=on or datetime.date.today())
+    decisions = disclosing.public_figures(
+        Observation.objects.values_list("indicator_id", flat=True), on=on or datetime.date.today()
+    )
     return [o for o in Observation.objects.all() if decisions[o.pk] is disclosing.Reliability.WITHHELD]
 
 
@@ -144,7 +174,7 @@ def contains(text: str, spelling: str) -> bool:
 
 def context(text: str, spelling: str) -> str:
     match = _pattern(spelling).search(text)
-    return text[max(0, match.start() - 80):match.end() + 40].replace("\n", " ")
+    return text[max(0, match.start() - 80) : match.end() + 40].replace("\n", " ")
 
 
 def fetch_json_pages(client, url: str) -> list[dict]:
@@ -163,15 +193,30 @@ def public_texts(client, planted) -> dict[str, str]:
     code, edition = planted["version"].indicator.code, planted["edition"].code
     wave = planted["wave"]
     pages = [
-        "/", "/en/", f"/konzept/{edition}/", f"/konzept/{edition}/work/", f"/en/konzept/{edition}/work/",
-        f"/indikatoren/{code}/", f"/en/indikatoren/{code}/", "/bezirke/d0/", "/bezirke/d1/", "/en/bezirke/d3/",
-        "/offene-daten/", "/umfragen/open-survey/ergebnisse/", "/en/umfragen/open-survey/ergebnisse/",
-        "/umfragen/struktur-und-klima/", f"/umfragen/barometer/{wave.barometer.slug}/",
+        "/",
+        "/en/",
+        f"/konzept/{edition}/",
+        f"/konzept/{edition}/work/",
+        f"/en/konzept/{edition}/work/",
+        f"/indikatoren/{code}/",
+        f"/en/indikatoren/{code}/",
+        "/bezirke/d0/",
+        "/bezirke/d1/",
+        "/en/bezirke/d3/",
+        "/offene-daten/",
+        "/umfragen/open-survey/ergebnisse/",
+        "/en/umfragen/open-survey/ergebnisse/",
+        "/umfragen/struktur-und-klima/",
+        f"/umfragen/barometer/{wave.barometer.slug}/",
     ]
     downloads = [
         *(f"/indikatoren/{code}/daten/{chart}.csv" for chart in ("groups", "districts", "all")),
-        f"/indikatoren/{code}/daten/all.xlsx", f"/konzept/{edition}/work/daten.csv", "/bezirke/d0/daten.csv",
-        "/bezirke/d3/daten.xlsx", f"/api/v1/indicators/{code}/opensdg.csv", "/api/v1/downloads/data.xlsx",
+        f"/indikatoren/{code}/daten/all.xlsx",
+        f"/konzept/{edition}/work/daten.csv",
+        "/bezirke/d0/daten.csv",
+        "/bezirke/d3/daten.xlsx",
+        f"/api/v1/indicators/{code}/opensdg.csv",
+        "/api/v1/downloads/data.xlsx",
         "/api/v1/downloads/datapackage.zip",
     ]
     texts = {}
@@ -183,8 +228,11 @@ def public_texts(client, planted) -> dict[str, str]:
         response = client.get(url)
         assert response.status_code == 200, url
         texts[url] = as_text(b"".join(response.streaming_content) if response.streaming else response.content)
-    for url in ("/api/v1/observations/?page_size=1000", "/api/v1/assessments/?page_size=1000",
-                "/api/v1/climate-index/?page_size=1000"):
+    for url in (
+        "/api/v1/observations/?page_size=1000",
+        "/api/v1/assessments/?page_size=1000",
+        "/api/v1/climate-index/?page_size=1000",
+    ):
         texts[url] = json.dumps(fetch_json_pages(client, url))
     for url in (f"/berichte/{edition}/de/konzept.pdf", f"/berichte/{edition}/en/jahresbericht.pdf"):
         response = client.get(url)
@@ -273,7 +321,9 @@ def test_pages_show_withheld_as_slash_and_limited_in_parentheses_with_legends(pl
     district_page = client.get("/en/bezirke/d3/").content.decode()
     assert "(61.9%)" in district_page and "( ) limited reliability: few cases" in district_page
     assert "/ no figure: too few cases" in client.get("/en/bezirke/d0/").content.decode()
-    with_reliability = list(csv.DictReader(io.StringIO(client.get("/bezirke/d3/daten.csv").content.decode("utf-8-sig"))))
+    with_reliability = list(
+        csv.DictReader(io.StringIO(client.get("/bezirke/d3/daten.csv").content.decode("utf-8-sig")))
+    )
     assert {row["reliability"] for row in with_reliability} == {"limited"}
     # the annual report repeats the district's latest value among the components of its assessment
     edition = planted["edition"].code

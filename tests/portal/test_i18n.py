@@ -79,7 +79,9 @@ def test_german_is_the_default_and_english_has_its_prefix(client, db):
     assert '<html lang="en" dir="ltr">' in english and "All people should have the same chances." in english
 
 
-@pytest.mark.parametrize(("language", "direction"), [("ar", "rtl"), ("fa", "rtl"), ("tr", "ltr"), ("uk", "ltr"), ("ru", "ltr")])
+@pytest.mark.parametrize(
+    ("language", "direction"), [("ar", "rtl"), ("fa", "rtl"), ("tr", "ltr"), ("uk", "ltr"), ("ru", "ltr")]
+)
 def test_each_interface_language_sets_lang_and_dir(client, db, language, direction):
     page = client.get(f"/{language}/leichte-sprache/").content.decode()
     assert f'<html lang="{language}" dir="{direction}">' in page

@@ -173,8 +173,13 @@ def test_annual_report_pdf_writes_awkward_values_rounded(awkward, portal_data, l
     problems = check_numbers(
         text,
         language,
-        must_show=["0.957 to one place", "0.5777777 to one place", "79.10000000000001 to one place", "-16.35 half up",
-                   "252345.4 as a count"],
+        must_show=[
+            "0.957 to one place",
+            "0.5777777 to one place",
+            "79.10000000000001 to one place",
+            "-16.35 half up",
+            "252345.4 as a count",
+        ],
     )
     assert not problems, "\n".join(problems)
     # the needed change of 0.58 a year keeps its second place

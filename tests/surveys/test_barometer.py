@@ -394,16 +394,16 @@ def test_the_climate_gap_is_charted_beside_the_structural_gap(client, comparison
 
     response = client.get("/umfragen/struktur-und-klima/", HTTP_ACCEPT_LANGUAGE="de")
     html = response.content.decode()
-    chart = html[html.index('<svg xmlns="http://www.w3.org/2000/svg" class="structure-climate-chart"'):]
+    chart = html[html.index('<svg xmlns="http://www.w3.org/2000/svg" class="structure-climate-chart"') :]
     chart = chart[: chart.index("</svg>")]
     for result in (with_, without):
         shown = f"{result.estimate:.1f}".replace(".", ",")  # German decimal comma, one place
         assert f">{shown}</text>" in chart
-        assert f"<td class=\"number\">{shown}<br>" in html
+        assert f'<td class="number">{shown}<br>' in html
     gap = with_.estimate - without.estimate
     signed = ("+" if gap > 0 else "\u2212") + f"{abs(gap):.1f}".replace(".", ",")
     assert signed in chart and f'<td class="number">{signed}</td>' in html
-    assert "role=\"img\"" in chart and "Teilhabe</title>" in chart
+    assert 'role="img"' in chart and "Teilhabe</title>" in chart
     assert "↺" not in html.split('id="reverse-legend"')[0]
 
 
@@ -414,8 +414,8 @@ def test_a_reverse_coded_component_is_marked_with_a_legend(client, comparison_da
     entries = barometer.get_structure_vs_climate().entries
     assert [entry.is_reversed for entry in entries] == [False, True]
     html = client.get("/en/umfragen/struktur-und-klima/").content.decode()
-    section = html[html.index(f'id="area-{other.pk}"'):]
+    section = html[html.index(f'id="area-{other.pk}"') :]
     assert '<abbr class="reverse-marker" title="reverse-coded">↺</abbr>' in section
     assert "Reverse-coded: a higher answer means a worse climate" in html
-    first_section = html[html.index(f'id="area-{field.pk}"'): html.index(f'id="area-{other.pk}"')]
+    first_section = html[html.index(f'id="area-{field.pk}"') : html.index(f'id="area-{other.pk}"')]
     assert "reverse-marker" not in first_section

@@ -202,7 +202,12 @@ def test_a_number_question_with_four_answers_publishes_no_figure(client, setting
     _number_answers(kinds, [11, 23, 37, 52])
     number = results.get_results(kinds.survey).questions[5].number
     assert (number.is_withheld, number.n, number.mean, number.median, number.minimum, number.maximum) == (
-        True, None, None, None, None, None,
+        True,
+        None,
+        None,
+        None,
+        None,
+        None,
     )
     html = client.get(f"/en/umfragen/{kinds.survey.slug}/ergebnisse/").content.decode()
     assert "no figure: too few cases" in html
@@ -217,7 +222,11 @@ def test_smallest_and_largest_answer_wait_for_the_reliable_base(settings):
     _number_answers(kinds, [1, 2, 3, 4, 5, 6, 7, 99])
     number = results.get_results(kinds.survey).questions[5].number
     assert (number.n, number.mean.estimate, number.mean.is_limited, number.minimum, number.maximum) == (
-        8, 127 / 8, True, None, None,
+        8,
+        127 / 8,
+        True,
+        None,
+        None,
     )
     _number_answers(kinds, [10, 11])
     number = results.get_results(kinds.survey).questions[5].number

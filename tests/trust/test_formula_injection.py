@@ -113,7 +113,9 @@ def test_no_export_carries_a_live_formula(poisoned, client, dataset):  # noqa: F
     payload, procedure, department, kinds = poisoned
     guarded = "'" + payload
     csvs: dict[str, bytes] = {
-        "documentation.csv": _body(client.get(reverse("participation:documentation_download", args=("konzept", "csv")))),
+        "documentation.csv": _body(
+            client.get(reverse("participation:documentation_download", args=("konzept", "csv")))
+        ),
         "api contributions.csv": _body(client.get("/api/v1/contributions/", {"format": "csv"})),
         "api indicators.csv": _body(client.get("/api/v1/indicators/", {"format": "csv"})),
         "api measures.csv": _body(client.get("/api/v1/measures/", {"format": "csv"})),
@@ -139,8 +141,16 @@ def test_no_export_carries_a_live_formula(poisoned, client, dataset):  # noqa: F
     }
     found_in_xlsx = {name: [c.value for c in _assert_safe_xlsx(name, content)] for name, content in workbooks.items()}
     # The payload did go through each export that shows the poisoned texts (so the checks above saw it).
-    for name in ("documentation.csv", "api contributions.csv", "api indicators.csv", "api measures.csv",
-                 "survey.csv", "datapackage measures.csv", "datapackage indicators.csv", "work queue"):
+    for name in (
+        "documentation.csv",
+        "api contributions.csv",
+        "api indicators.csv",
+        "api measures.csv",
+        "survey.csv",
+        "datapackage measures.csv",
+        "datapackage indicators.csv",
+        "work queue",
+    ):
         assert found_in_csv[name], name
     for name in ("documentation.xlsx", "data.xlsx", "annual report", "survey.xlsx"):
         assert {guarded, guarded.replace("\r", "\n")} & set(found_in_xlsx[name]), name  # XML reads \r as \n

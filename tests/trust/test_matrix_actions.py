@@ -26,7 +26,9 @@ def test_every_registered_admin_action_has_a_row_in_the_matrix():
 
 def test_every_admin_action_declares_its_permissions():
     undeclared = [
-        f"{label}: {name}" for label, name, function in admin_actions() if not getattr(function, "allowed_permissions", ())
+        f"{label}: {name}"
+        for label, name, function in admin_actions()
+        if not getattr(function, "allowed_permissions", ())
     ]
     assert undeclared == []
     assert check_admin_actions_declare_permissions() == []

@@ -27,7 +27,11 @@ def test_every_staff_endpoint_is_private_and_not_stored(shared_world, db):
     for endpoint in STAFF_ENDPOINTS:
         world = shared_world.fork()
         matrix.prepare(world, endpoint)
-        roles = [role for role in (*sorted(matrix.STAFF_ROLES), matrix.NO_ROLE) if endpoint.roles is None or role in endpoint.roles]
+        roles = [
+            role
+            for role in (*sorted(matrix.STAFF_ROLES), matrix.NO_ROLE)
+            if endpoint.roles is None or role in endpoint.roles
+        ]
         for role in roles:
             with transaction.atomic():
                 request = endpoint.build(world, role, matrix.OWN)

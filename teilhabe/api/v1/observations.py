@@ -87,12 +87,14 @@ class ObservationOutput(serializers.ModelSerializer):
     indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
     geography = serializers.SlugRelatedField(slug_field="code", read_only=True)
     value = serializers.FloatField(
-        read_only=True, allow_null=True,
+        read_only=True,
+        allow_null=True,
         help_text="Null when withheld for too few cases (docs/methods/disclosure-control.md); then every count "
         "and the standard error are null too.",
     )
     reliability = serializers.ChoiceField(
-        choices=["withheld", "limited", "published"], read_only=True,
+        choices=["withheld", "limited", "published"],
+        read_only=True,
         help_text="withheld: no figure, too few cases; limited: limited reliability (shown in parentheses).",
     )
 

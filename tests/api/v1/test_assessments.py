@@ -40,20 +40,39 @@ def _limited_district_dataset(settings):
     edition = EditionFactory(is_current=True, code="2026")
     dimension = DimensionFactory(code="background")
     yes, no = CategoryFactory(dimension=dimension, code="yes"), CategoryFactory(dimension=dimension, code="no")
-    version = IndicatorVersionFactory(area=AreaOfActionFactory(edition=edition), unit="%", decimals=1,
-                                      comparison="gap", group_a=yes, group_b=no)
+    version = IndicatorVersionFactory(
+        area=AreaOfActionFactory(edition=edition), unit="%", decimals=1, comparison="gap", group_a=yes, group_b=no
+    )
     version.breakdowns.add(dimension)
     city = GeographyFactory(code="city", level="city")
     district = DistrictFactory(parent=city, code="d3")
-    rows = [(city, "", 180, 51.0), (city, "background=yes", 100, 46.0), (city, "background=no", 80, 57.25),
-            (district, "", 21, 61.9)]
+    rows = [
+        (city, "", 180, 51.0),
+        (city, "background=yes", 100, 46.0),
+        (city, "background=no", 80, 57.25),
+        (district, "", 21, 61.9),
+    ]
     for year in (2021, 2022):
         for geography, key, n, value in rows:
-            ObservationFactory(indicator=version.indicator, geography=geography, year=year, breakdown_key=key,
-                               value=value + (year - 2021), sample_size=n, numerator=round(n * value / 100),
-                               denominator=n)
-    TargetFactory(indicator=version.indicator, edition=edition, geography=district, baseline_value=60.0,
-                  baseline_year=2021, target_value=70.0, target_year=2030)
+            ObservationFactory(
+                indicator=version.indicator,
+                geography=geography,
+                year=year,
+                breakdown_key=key,
+                value=value + (year - 2021),
+                sample_size=n,
+                numerator=round(n * value / 100),
+                denominator=n,
+            )
+    TargetFactory(
+        indicator=version.indicator,
+        edition=edition,
+        geography=district,
+        baseline_value=60.0,
+        baseline_year=2021,
+        target_value=70.0,
+        target_year=2030,
+    )
     assessing.recompute_assessments(edition=edition)
     return version
 
@@ -75,13 +94,23 @@ def test_components_of_limited_reliability_are_flagged(api_client, settings, db)
 
 def test_a_gap_is_as_reliable_as_its_less_reliable_group(api_client, settings, db):
     version = _limited_district_dataset(settings)
-    TargetFactory(indicator=version.indicator, edition=version.edition, geography=Geography.objects.get(code="city"),
-                  kind="gap", baseline_value=-11.25, baseline_year=2021, target_value=0.0, target_year=2030)
+    TargetFactory(
+        indicator=version.indicator,
+        edition=version.edition,
+        geography=Geography.objects.get(code="city"),
+        kind="gap",
+        baseline_value=-11.25,
+        baseline_year=2021,
+        target_value=0.0,
+        target_year=2030,
+    )
     assessing.recompute_assessments(edition=version.edition)
     before = api_client.get(f"/api/v1/assessments/?indicator={version.indicator.code}&geography=city&series_kind=gap")
     assert [row["limited_reliability"] for row in before.json()["results"]] == [[]]
     # the "with background" group shrinks to n = 12 in the latest year: the gap's latest value is limited
-    Observation.objects.filter(breakdown_key="background=yes", period_start__year=2022).update(sample_size=12, numerator=6, denominator=12)
+    Observation.objects.filter(breakdown_key="background=yes", period_start__year=2022).update(
+        sample_size=12, numerator=6, denominator=12
+    )
     assessing.recompute_assessments(edition=version.edition)
     bump_data_version()  # as the import service does when its transaction commits (the test's never does)
     rows = api_client.get(f"/api/v1/assessments/?indicator={version.indicator.code}&geography=city&series_kind=gap")

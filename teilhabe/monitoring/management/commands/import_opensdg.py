@@ -25,9 +25,7 @@ class Command(TeilhabeCommand):
         parser.add_argument("--edition", help="Code of the edition to create or update (default: from DIR's name).")
         parser.add_argument("--title", help="Title of a new edition (default: 'Open SDG: <DIR name>').")
         parser.add_argument("--actor", default="import_opensdg", help="System actor recorded in the history.")
-        parser.add_argument(
-            "--strict", action="store_true", help="Refuse the whole repository if any row is not data."
-        )
+        parser.add_argument("--strict", action="store_true", help="Refuse the whole repository if any row is not data.")
         parser.add_argument(
             "--missing-marker",
             action="append",
