@@ -441,11 +441,13 @@ def compute_climate_index(*, actor: User | None, wave: Wave) -> int:
 
 
 def _group_estimate(values: np.ndarray, weights: np.ndarray | None, domain: np.ndarray) -> Estimate:
+    from .climate_index import on_scale
     from .estimates import weighted_mean
 
     if weights is not None and not (weights[domain] > 0).any():
         return Estimate(0.0, 0.0, 0.0, 0, 0.0, Method.LINEARISATION, is_empty=True, has_interval=False)
-    return weighted_mean(values, weights, domain=domain)
+    # Scores lie on 0–100, so their mean's interval does too.
+    return on_scale(weighted_mean(values, weights, domain=domain))
 
 
 # --- Reads ---------------------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ Pure module: arrays (or one respondent's answers) in, frozen dataclasses out.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -196,8 +197,10 @@ def group_means(
     *,
     group_order: Sequence[Hashable] | None = None,
 ) -> tuple[GroupScore, ...]:
-    """Weighted mean score per group with a linearised 95 % interval.
+    """Weighted mean score per group with a linearised 95 % interval, cut to the scale (0–100).
 
+    A mean of scores on 0–100 lies on 0–100, so the normal interval is truncated at the scale's ends
+    (near the top with few respondents it would otherwise reach above 100).
     Respondents without a score (NaN) are left out of the mean; each group is
     a domain of the whole sample for the variance (section 3). Groups follow
     ``group_order``, else their sorted order; a listed group without scored
@@ -212,9 +215,17 @@ def group_means(
     order = list(group_order) if group_order is not None else sorted(set(labels.tolist()))
     has_score = ~np.isnan(values)
     return tuple(
-        GroupScore(group=group, estimate=weighted_mean(values, weight_array, domain=(labels == group) & has_score))
+        GroupScore(
+            group=group,
+            estimate=on_scale(weighted_mean(values, weight_array, domain=(labels == group) & has_score)),
+        )
         for group in order
     )
+
+
+def on_scale(estimate: Estimate) -> Estimate:
+    """The estimate with its interval cut to 0–100, the range every score and so every mean lies in."""
+    return dataclasses.replace(estimate, low=max(estimate.low, 0.0), high=min(estimate.high, 100.0))
 
 
 def difference(first: Estimate, second: Estimate) -> Estimate:

@@ -225,3 +225,12 @@ def test_array_entry_point_agrees_with_the_readable_one_and_stays_in_range(respo
         else:
             assert 0.0 <= one.overall <= 100.0
             assert scores.overall[position] == pytest.approx(one.overall, rel=1e-12)
+
+
+def test_a_group_near_the_top_of_the_scale_gets_an_interval_inside_0_to_100():
+    # five respondents, four at the top: the normal interval would reach above 100
+    from teilhabe.surveys.climate_index import group_means
+
+    (score,) = group_means([100.0, 100.0, 100.0, 100.0, 40.0], ["a"] * 5)
+    assert score.estimate.estimate == pytest.approx(88.0)
+    assert 0.0 <= score.estimate.low < score.estimate.estimate < score.estimate.high == 100.0
