@@ -28,7 +28,15 @@ def verbosity_of(arguments: list[str]) -> int:
 # (a test keeps the two in step); Django's and the libraries' commands follow.
 COMMAND_GROUPS: dict[str, tuple[str, ...]] = {
     "Set-up and demo": ("load_demo", "shell", "db_worker"),
-    "Monitoring data": ("import_data", "export_data", "import_opensdg", "assess_progress", "disclosure_audit"),
+    "Monitoring data": (
+        "import_data",
+        "export_data",
+        "import_opensdg",
+        "export_opensdg",
+        "load_boundaries",
+        "assess_progress",
+        "disclosure_audit",
+    ),
     "Participation": ("build_documentation", "send_review_reminders"),
     "Accounts, data protection and operations": (
         "offboard_user",
