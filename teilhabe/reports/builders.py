@@ -173,6 +173,7 @@ class TargetRow:
     current_text: str = "–"  # parentheses where of limited reliability (docs/methods/disclosure-control.md)
     base_limited: bool = False
     current_limited: bool = False
+    needed_text: str = ""  # the change needed per year to reach the target, formatted ("+0.58 points a year")
 
     @property
     def gap_closing_per_year(self) -> float | None:
@@ -290,6 +291,11 @@ def annual_report_rows(edition: Edition) -> list[TargetRow]:
                 score=assessment.score if assessment else None,
                 progress_value=assessment.progress_value if assessment else None,
                 explanation=explanation,
+                needed_text=(
+                    format_component("needed_change_per_year", assessment.needed_change_per_year, decimals, unit) or ""
+                    if assessment is not None and assessment.needed_change_per_year is not None
+                    else ""
+                ),
                 components=_components(components, decimals, unit, marked),
                 has_limited=bool(marked),
                 field_code=field_area.code if field_area else "",
