@@ -312,7 +312,9 @@ def _meta(
         meta["computation_units"] = unit
     if parameters is not None:
         meta["auto_progress_calculation"] = bool(parameters.get("auto_progress_calculation"))
-        meta["progress_calculation_options"] = list(parameters.get("progress_calculation_options") or [])
+        meta["progress_calculation_options"] = [
+            _option_in_order(option) for option in parameters.get("progress_calculation_options") or []
+        ]
         if parameters.get("progress_status"):
             meta["progress_status"] = parameters["progress_status"]
         return meta
@@ -320,8 +322,21 @@ def _meta(
     if (target := targets.get(version.indicator_id)) is not None:
         option.update(target=target.target_value, target_year=target.target_year, base_year=target.baseline_year)
     meta["auto_progress_calculation"] = True
-    meta["progress_calculation_options"] = [option]
+    meta["progress_calculation_options"] = [_option_in_order(option)]
     return meta
+
+
+# Keys of a progress option in a fixed order: a database's JSON column (PostgreSQL's jsonb) does not keep the
+# order in which they were stored, and the export must give the same bytes on every database.
+OPTION_KEY_ORDER = ("direction", "target", "target_year", "base_year")
+
+
+def _option_in_order(option: object) -> object:
+    if not isinstance(option, Mapping):
+        return option
+    known = [key for key in OPTION_KEY_ORDER if key in option]
+    rest = sorted((key for key in option if key not in OPTION_KEY_ORDER), key=str)
+    return {key: option[key] for key in [*known, *rest]}
 
 
 def _titles(version: IndicatorVersion, indicator_id: str, parameters: Mapping | None) -> dict[str, str]:
