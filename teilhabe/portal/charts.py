@@ -192,10 +192,15 @@ def render_svg(
     svg = cache.get(key)
     if svg is None:
         built = spec() if callable(spec) else spec
-        raw = vl_convert.vegalite_to_svg(built, format_locale=chart_number_locale())
-        svg = _finish_svg(raw, chart_id=chart_id, title=title, description=description)
+        svg = _render(built, chart_id=chart_id, title=title, description=description)
         cache.set(key, svg, timeout=CHART_CACHE_TIMEOUT)
     return mark_safe(svg)  # noqa: S308 - built from escaped text and the renderer's own markup
+
+
+def _render(spec: dict, *, chart_id: str, title: str, description: str) -> str:
+    """A Vega-Lite spec as finished SVG text (not cached)."""
+    raw = vl_convert.vegalite_to_svg(spec, format_locale=chart_number_locale())
+    return _finish_svg(raw, chart_id=chart_id, title=title, description=description)
 
 
 def _target_text(target: TargetLine, decimals: int, unit: str) -> str:
@@ -406,21 +411,17 @@ def line_chart(
     summary = describe_series(series, targets, unit=unit, decimals=decimals)
     columns, rows = data_table(series, decimals)
     parts = (series, targets, unit, decimals, zero_line)
-    svg = render_svg(
-        lambda: line_chart_spec(*parts, size=WIDE),
-        chart_id=chart_id,
-        title=title,
-        description=summary,
-        key=_chart_key("line", chart_id, title, summary, *parts),
-    )
-    narrow_id = f"{chart_id}-narrow"
-    svg_narrow = render_svg(
-        lambda: line_chart_spec(*parts, size=NARROW),
-        chart_id=narrow_id,
-        title=title,
-        description=summary,
-        key=_chart_key("line", narrow_id, title, summary, *parts),
-    )
+    # Both layouts under one cache key: one cache round trip per chart, as before there were two.
+    key = _chart_key("line-pair", chart_id, title, summary, *parts)
+    pair = cache.get(key)
+    if not (isinstance(pair, tuple) and len(pair) == 2):
+        narrow_id = f"{chart_id}-narrow"
+        pair = (
+            _render(line_chart_spec(*parts, size=WIDE), chart_id=chart_id, title=title, description=summary),
+            _render(line_chart_spec(*parts, size=NARROW), chart_id=narrow_id, title=title, description=summary),
+        )
+        cache.set(key, pair, timeout=CHART_CACHE_TIMEOUT)
+    svg, svg_narrow = (mark_safe(text) for text in pair)  # noqa: S308 - built as render_svg builds it
     reliabilities = {point.reliability for s in series for point in s.points}
     return Chart(
         chart_id=chart_id,

@@ -75,7 +75,7 @@ def _grow(portal_data, count: int) -> None:
     [
         ("/en/", 22),
         ("/en/konzept/2017/bildung/", 23),
-        ("/en/indikatoren/B1/", 47),  # 3 charts (4 cache queries each), the districts and their outlines
+        ("/en/indikatoren/B1/", 48),  # 3 charts (both layouts of each under one cache key), districts, outlines
         ("/en/bezirke/d1/", 22),
         ("/en/konzept/2013/", 22),
         ("/en/massnahmen/sprachfoerderung/", 24),
