@@ -43,6 +43,11 @@ PAGE_TYPES = {
     "imprint": "impressum/",
     "privacy": "datenschutz/",
     "accessibility": "barrierefreiheit/",
+    "editions": "konzept/",
+    "open-data": "offene-daten/",
+    "methodology": "methode/",
+    "contributions": "beteiligung/beitraege/",
+    "structure-and-climate": "umfragen/struktur-und-klima/",
 }
 
 
